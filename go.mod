@@ -1,0 +1,3 @@
+module github.com/dfmt/dfmt
+
+go 1.26.8
