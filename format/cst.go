@@ -1,13 +1,121 @@
 package format
 
-// File is the lossless concrete syntax tree of one Dockerfile.
-type File struct {
-	src []byte
+import "bytes"
+
+// Line is one physical line of a Dockerfile.
+type Line struct {
+	// Text is the line without its line end.
+	Text []byte
+	// EOL is the line end: the trailing run of '\r' and '\n' bytes that
+	// BuildKit trims (parser.go, trimNewline), or empty for a last line
+	// without one.
+	EOL []byte
 }
 
-// Parse builds the lossless tree of src. It never fails: any bytes make a
-// tree whose Verbatim method returns them unchanged.
-func Parse(src []byte) *File { return &File{src: src} }
+// NodeKind tells what a top-level node of a File is.
+type NodeKind int
+
+// The kinds of top-level nodes.
+const (
+	BlankNode       NodeKind = iota // an empty or white-space line
+	CommentNode                     // a line whose first non-blank byte is '#'
+	DirectiveNode                   // a parser directive such as "# escape=`"
+	InstructionNode                 // an instruction with its continuation lines and heredoc bodies
+	UnreadNode                      // lines BuildKit never reads (after a line over 64 KiB)
+)
+
+// PartKind tells what a line inside an instruction is.
+type PartKind int
+
+// The kinds of lines inside an instruction, before its heredoc bodies.
+const (
+	SegmentPart PartKind = iota // a line that contributes text
+	CommentPart                 // a comment line inside a continuation, dropped by BuildKit
+	BlankPart                   // an empty continuation line, dropped by BuildKit
+)
+
+// Part is one physical line of an instruction before its heredoc bodies.
+type Part struct {
+	Kind PartKind
+	Line int // index into File.Lines
+	// SegStart and SegEnd delimit, in the line's Text, the bytes that the
+	// line contributes to the joined instruction (a SegmentPart only): the
+	// first line loses its leading white space, every line the continuation
+	// character and the blanks after it.
+	SegStart, SegEnd int
+	// Cont reports that the line ends with the continuation character.
+	Cont bool
+}
+
+// Node is a top-level element of a File: a blank line, a comment, a parser
+// directive, or an instruction spanning lines [Start, End).
+type Node struct {
+	Kind       NodeKind
+	Start, End int
+
+	// Description marks a comment line that BuildKit attaches to a FROM or
+	// ARG instruction below it as its description.
+	Description bool
+
+	// Instruction nodes only.
+	Parts     []Part // lines [Start, BodyStart)
+	BodyStart int    // first heredoc body line; End when there is none
+	Lowered   *LNode // what BuildKit sees; nil when the instruction failed to parse
+}
+
+// File is the lossless concrete syntax tree of one Dockerfile: every byte of
+// the input is in exactly one Line, and every Line in exactly one Node.
+type File struct {
+	BOM    bool // the input began with a UTF-8 byte order mark
+	Lines  []Line
+	Nodes  []*Node
+	Escape byte // the escape and continuation character: '\\' or '`'
+	// Directives are the parser directives in force, in order.
+	Directives []Directive
+	// Err is the first fault BuildKit's parser reports for this file, or nil.
+	Err *Error
+}
+
+// Directive is a parser directive: syntax, escape or check.
+type Directive struct {
+	Name, Value string
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // Verbatim prints the tree unchanged: the input, byte for byte.
-func (f *File) Verbatim() []byte { return append([]byte(nil), f.src...) }
+func (f *File) Verbatim() []byte {
+	n := 0
+	for _, l := range f.Lines {
+		n += len(l.Text) + len(l.EOL)
+	}
+	out := make([]byte, 0, n+3)
+	if f.BOM {
+		out = append(out, bom...)
+	}
+	for _, l := range f.Lines {
+		out = append(out, l.Text...)
+		out = append(out, l.EOL...)
+	}
+	return out
+}
+
+// splitLines cuts src after every '\n', as BuildKit's scanner does
+// (parser.go, scanLines), and separates each line's end.
+func splitLines(src []byte) []Line {
+	lines := make([]Line, 0, bytes.Count(src, []byte{'\n'})+1)
+	for len(src) > 0 {
+		var tok []byte
+		if i := bytes.IndexByte(src, '\n'); i >= 0 {
+			tok, src = src[:i+1], src[i+1:]
+		} else {
+			tok, src = src, nil
+		}
+		j := len(tok)
+		for j > 0 && (tok[j-1] == '\n' || tok[j-1] == '\r') {
+			j--
+		}
+		lines = append(lines, Line{Text: tok[:j:j], EOL: tok[j:]})
+	}
+	return lines
+}

@@ -10,7 +10,76 @@ type Result struct {
 }
 
 // Format is Source with a report of the safety check's fallbacks.
+//
+// The safety check lowers the input and the output to what BuildKit sees
+// (see LNode) and compares them instruction by instruction; an instruction
+// that differs is printed exactly as written instead, and if the file as a
+// whole still differs (its directives, or its comments around FROM and
+// ARG), the input is returned unchanged.
 func Format(src []byte, opts Options) (*Result, error) {
-	// Placeholder until the printer lands: identity.
-	return &Result{Out: append([]byte(nil), src...)}, nil
+	f := Parse(src)
+	if f.Err != nil {
+		return nil, f.Err
+	}
+	res := &Result{}
+	p := newPrinter(f, opts)
+	for try := 0; try < 3; try++ {
+		p.out = nil
+		out := p.print()
+		bad, whole := diffFiles(f, Parse(out))
+		if !whole && len(bad) == 0 {
+			res.Out = out
+			return res, nil
+		}
+		if whole {
+			break
+		}
+		if p.verbatim == nil {
+			p.verbatim = map[int]bool{}
+		}
+		for _, k := range bad {
+			p.verbatim[k] = true
+			res.Fallbacks = append(res.Fallbacks, f.Nodes[k].Start+1)
+		}
+	}
+	res.Out = append([]byte(nil), src...)
+	res.Fallbacks = append(res.Fallbacks, 1)
+	return res, nil
+}
+
+// diffFiles compares what BuildKit sees in a and b. It returns the indices
+// of a's instruction nodes that differ, or whole when the files cannot be
+// matched instruction by instruction.
+func diffFiles(a, b *File) (bad []int, whole bool) {
+	if b.Err != nil || a.Escape != b.Escape || len(a.Directives) != len(b.Directives) {
+		return nil, true
+	}
+	for i := range a.Directives {
+		if a.Directives[i] != b.Directives[i] {
+			return nil, true
+		}
+	}
+	ai, bi := instructions(a), instructions(b)
+	if len(ai) != len(bi) {
+		return nil, true
+	}
+	for i, k := range ai {
+		x, y := a.Nodes[k].Lowered, b.Nodes[bi[i]].Lowered
+		if !sameNode(x, y, a.Escape) {
+			bad = append(bad, k)
+		} else if !sameDescription(x, y) {
+			return nil, true
+		}
+	}
+	return bad, false
+}
+
+func instructions(f *File) []int {
+	var out []int
+	for k, n := range f.Nodes {
+		if n.Kind == InstructionNode {
+			out = append(out, k)
+		}
+	}
+	return out
 }

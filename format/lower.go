@@ -1,0 +1,516 @@
+package format
+
+// This file lowers an instruction to what BuildKit sees. The functions
+// mirror github.com/moby/buildkit/frontend/dockerfile/parser (v0.34.x,
+// files split_command.go and line_parsers.go, Apache-2.0) quirk for quirk,
+// without its regular expressions, and return byte spans into the joined
+// line so that the printer splits text exactly where BuildKit does.
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// LNode is BuildKit's view of an instruction, shaped like parser.Node:
+// Value is the keyword as written, Next the chain of arguments, Children
+// the instruction under ONBUILD.
+type LNode struct {
+	Value       string
+	Next        *LNode
+	Children    []*LNode
+	Heredocs    []Heredoc
+	JSON        bool // the arguments were a JSON array (exec form)
+	Original    string
+	Flags       []string
+	StartLine   int
+	EndLine     int
+	PrevComment []string
+}
+
+// Heredoc is a here-document attached to an instruction.
+type Heredoc struct {
+	Name           string
+	FileDescriptor uint
+	Expand         bool
+	Chomp          bool
+	Content        string
+}
+
+// Dump prints n in the s-expression form of BuildKit's Node.Dump, which
+// BuildKit's parser test files hold as their expected results.
+func (n *LNode) Dump() string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(n.Value))
+	if len(n.Flags) > 0 {
+		fmt.Fprintf(&b, " %q", n.Flags)
+	}
+	for _, c := range n.Children {
+		b.WriteByte('(')
+		b.WriteString(c.Dump())
+		b.WriteString(")\n")
+	}
+	for x := n.Next; x != nil; x = x.Next {
+		b.WriteByte(' ')
+		if len(x.Children) > 0 {
+			b.WriteString(x.Dump())
+		} else {
+			b.WriteString(strconv.Quote(x.Value))
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// Args returns the values of the Next chain.
+func (n *LNode) Args() []string {
+	var out []string
+	for x := n.Next; x != nil; x = x.Next {
+		out = append(out, x.Value)
+	}
+	return out
+}
+
+var errNotStringArray = errors.New("when using JSON array syntax, arrays must be comprised of strings only")
+
+// span is a half-open byte range [s, e) of a joined line.
+type span struct{ s, e int }
+
+// isWS reports the white space of BuildKit's reWhitespace, [\t\v\f\r ].
+func isWS(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// trimSpan is strings.TrimSpace over line[s:e], returned as a span.
+func trimSpan(line string, s, e int) (int, int) {
+	t := strings.TrimLeftFunc(line[s:e], unicode.IsSpace)
+	s = e - len(t)
+	t = strings.TrimRightFunc(t, unicode.IsSpace)
+	return s, s + len(t)
+}
+
+// wsFields splits line[s:e] at runs of [\t\v\f\r ], like
+// reWhitespace.Split(text, n) for text without leading or trailing white
+// space. With n = 2 the second span runs to e.
+func wsFields(line string, s, e, n int) []span {
+	var out []span
+	start := s
+	for i := s; i < e; i++ {
+		if !isWS(line[i]) {
+			continue
+		}
+		out = append(out, span{start, i})
+		for i < e && isWS(line[i]) {
+			i++
+		}
+		start = i
+		if n > 0 && len(out) == n-1 {
+			break
+		}
+		i--
+	}
+	return append(out, span{start, e})
+}
+
+// command is an instruction line split as splitCommand does.
+type command struct {
+	keyword span
+	flags   []span // each flag word as written
+	flagVal []string
+	args    span // the arguments, trimmed
+}
+
+// splitCommand mirrors parser.splitCommand over line[s:e].
+func splitCommand(line string, s, e int, esc byte) command {
+	s, e = trimSpan(line, s, e)
+	f := wsFields(line, s, e, 2)
+	c := command{keyword: f[0], args: span{e, e}}
+	if len(f) == 2 {
+		c.flags, c.flagVal, c.args.s = extractBuilderFlags(line, f[1].s, e, esc)
+		c.args.s, c.args.e = trimSpan(line, c.args.s, e)
+	}
+	return c
+}
+
+// extractBuilderFlags mirrors parser.extractBuilderFlags: the leading
+// "--name[=value]" words of line[s:e]. It returns their spans and values and
+// where the arguments start.
+func extractBuilderFlags(line string, s, e int, esc byte) ([]span, []string, int) {
+	const (
+		inSpaces = iota
+		inWord
+		inQuote
+	)
+	var spans []span
+	var words []string
+	phase := inSpaces
+	var sb strings.Builder
+	quote := byte(0)
+	blankOK := false
+	start := s
+	var ch byte
+	for pos := s; pos <= e; pos++ {
+		if pos != e {
+			ch = line[pos]
+		}
+		if phase == inSpaces {
+			if pos == e {
+				break
+			}
+			if unicode.IsSpace(rune(ch)) {
+				continue
+			}
+			if ch != '-' || pos+1 == e || line[pos+1] != '-' {
+				return spans, words, pos
+			}
+			phase = inWord
+			start = pos
+		}
+		if (phase == inWord || phase == inQuote) && pos == e {
+			if w := sb.String(); w != "--" && (blankOK || len(w) > 0) {
+				words = append(words, w)
+				spans = append(spans, span{start, pos})
+			}
+			break
+		}
+		if phase == inWord {
+			if unicode.IsSpace(rune(ch)) {
+				w := sb.String()
+				phase = inSpaces
+				if w == "--" {
+					return spans, words, pos
+				}
+				if blankOK || len(w) > 0 {
+					words = append(words, w)
+					spans = append(spans, span{start, pos})
+				}
+				sb.Reset()
+				blankOK = false
+				continue
+			}
+			if ch == '\'' || ch == '"' {
+				quote = ch
+				blankOK = true
+				phase = inQuote
+				continue
+			}
+			if ch == esc {
+				if pos+1 == e {
+					continue
+				}
+				pos++
+				ch = line[pos]
+			}
+			sb.WriteRune(rune(ch))
+			continue
+		}
+		if phase == inQuote {
+			if ch == quote {
+				phase = inWord
+				continue
+			}
+			if ch == esc {
+				if pos+1 == e {
+					phase = inWord
+					continue
+				}
+				pos++
+				ch = line[pos]
+			}
+			sb.WriteRune(rune(ch))
+		}
+	}
+	return spans, words, e
+}
+
+// parseWords mirrors parser.parseWords over line[s:e], returning each word
+// and its span.
+func parseWords(line string, s, e int, esc byte) ([]string, []span) {
+	const (
+		inSpaces = iota
+		inWord
+		inQuote
+	)
+	var words []string
+	var spans []span
+	phase := inSpaces
+	quote := rune(0)
+	blankOK := false
+	var ch rune
+	var w int
+	var sb strings.Builder
+	start := s
+	escR := rune(esc)
+	for pos := s; pos <= e; pos += w {
+		if pos != e {
+			ch, w = utf8.DecodeRuneInString(line[pos:e])
+		}
+		if phase == inSpaces {
+			if pos == e {
+				break
+			}
+			if unicode.IsSpace(ch) {
+				continue
+			}
+			phase = inWord
+			start = pos
+		}
+		if (phase == inWord || phase == inQuote) && pos == e {
+			if blankOK || sb.Len() > 0 {
+				words = append(words, sb.String())
+				spans = append(spans, span{start, pos})
+			}
+			break
+		}
+		if phase == inWord {
+			if unicode.IsSpace(ch) {
+				phase = inSpaces
+				if blankOK || sb.Len() > 0 {
+					words = append(words, sb.String())
+					spans = append(spans, span{start, pos})
+				}
+				sb.Reset()
+				blankOK = false
+				continue
+			}
+			if ch == '\'' || ch == '"' {
+				quote = ch
+				blankOK = true
+				phase = inQuote
+			}
+			if ch == escR {
+				if pos+w == e {
+					continue
+				}
+				sb.WriteRune(ch)
+				pos += w
+				ch, w = utf8.DecodeRuneInString(line[pos:e])
+			}
+			sb.WriteRune(ch)
+			continue
+		}
+		if phase == inQuote {
+			if ch == quote {
+				phase = inWord
+			}
+			if ch == escR && quote != '\'' {
+				if pos+w == e {
+					phase = inWord
+					continue
+				}
+				pos += w
+				sb.WriteRune(ch)
+				ch, w = utf8.DecodeRuneInString(line[pos:e])
+			}
+			sb.WriteRune(ch)
+		}
+	}
+	return words, spans
+}
+
+// jsonArray parses line[s:e] as parser.parseJSON does. ok is false when the
+// text is not a JSON array (then BuildKit takes it as shell form); err is
+// set when it is an array of something other than strings, which BuildKit
+// rejects. Spans gives the bracket, string and comma tokens.
+func jsonArray(line string, s, e int) (vals []string, toks []span, ok bool, err error) {
+	t := strings.TrimLeftFunc(line[s:e], unicode.IsSpace)
+	s = e - len(t)
+	if !strings.HasPrefix(t, "[") {
+		return nil, nil, false, nil
+	}
+	var arr []any
+	if json.Unmarshal([]byte(t), &arr) != nil {
+		return nil, nil, false, nil
+	}
+	for _, v := range arr {
+		str, isStr := v.(string)
+		if !isStr {
+			return nil, nil, false, errNotStringArray
+		}
+		vals = append(vals, str)
+	}
+	// The text is valid JSON: find its tokens.
+	for i := s; i < e; {
+		switch c := line[i]; c {
+		case ' ', '\t', '\n', '\r':
+			i++
+		case '"':
+			j := i + 1
+			for line[j] != '"' {
+				if line[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			toks = append(toks, span{i, j + 1})
+			i = j + 1
+		default: // '[', ',', ']'
+			toks = append(toks, span{i, i + 1})
+			i++
+		}
+	}
+	return vals, toks, true, nil
+}
+
+// listNode chains values into Next nodes.
+func listNode(vals []string) *LNode {
+	var top, prev *LNode
+	for _, v := range vals {
+		n := &LNode{Value: v}
+		if prev == nil {
+			top = n
+		} else {
+			prev.Next = n
+		}
+		prev = n
+	}
+	return top
+}
+
+func spanVals(line string, sp []span) []string {
+	out := make([]string, len(sp))
+	for i, x := range sp {
+		out[i] = line[x.s:x.e]
+	}
+	return out
+}
+
+// lowerLine mirrors parser.newNodeFromLine over line[s:e].
+func lowerLine(line string, s, e int, esc byte) (*LNode, error) {
+	c := splitCommand(line, s, e, esc)
+	kw := line[c.keyword.s:c.keyword.e]
+	n := &LNode{Value: kw, Original: line[s:e], Flags: c.flagVal}
+	rest := line[c.args.s:c.args.e]
+	a, b := c.args.s, c.args.e
+	var err error
+	switch strings.ToLower(kw) {
+	case "add", "copy", "volume":
+		var vals []string
+		var ok bool
+		vals, _, ok, err = jsonArray(line, a, b)
+		if ok {
+			n.Next, n.JSON = listNode(vals), true
+		} else if err == nil && rest != "" {
+			n.Next = listNode(spanVals(line, wsFields(line, a, b, 0)))
+		}
+	case "expose", "from":
+		if rest != "" {
+			n.Next = listNode(spanVals(line, wsFields(line, a, b, 0)))
+		}
+	case "arg":
+		words, _ := parseWords(line, a, b, esc)
+		n.Next = listNode(words)
+	case "env", "label":
+		n.Next, err = lowerNameVal(line, a, b, esc, kw)
+	case "maintainer", "stopsignal", "user", "workdir":
+		if rest != "" {
+			n.Next = &LNode{Value: rest}
+		}
+	case "cmd", "entrypoint", "run", "shell":
+		n.Next, n.JSON, err = lowerMaybeJSON(line, a, b)
+	case "healthcheck":
+		typ, cmd := healthSplit(line, a, b)
+		if typ.e > typ.s {
+			var next *LNode
+			next, n.JSON, err = lowerMaybeJSON(line, cmd, b)
+			n.Next = &LNode{Value: line[typ.s:typ.e], Next: next}
+		}
+	case "onbuild":
+		if rest != "" {
+			var child *LNode
+			child, err = lowerLine(line, a, b, esc)
+			if err == nil {
+				n.Next = &LNode{Children: []*LNode{child}}
+			}
+		}
+	default:
+		// parseIgnore: an unknown keyword keeps an empty argument node.
+		n.Next = &LNode{}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func lowerMaybeJSON(line string, a, b int) (*LNode, bool, error) {
+	if a == b {
+		return nil, false, nil
+	}
+	vals, _, ok, err := jsonArray(line, a, b)
+	if err != nil {
+		return nil, false, err
+	}
+	if ok {
+		return listNode(vals), true, nil
+	}
+	return &LNode{Value: line[a:b]}, false, nil
+}
+
+// healthSplit mirrors parser.parseHealthConfig's split of its type word,
+// which tests white space byte by byte.
+func healthSplit(line string, a, b int) (typ span, cmd int) {
+	sep := a
+	for ; sep < b; sep++ {
+		if unicode.IsSpace(rune(line[sep])) {
+			break
+		}
+	}
+	next := sep
+	for ; next < b; next++ {
+		if !unicode.IsSpace(rune(line[next])) {
+			break
+		}
+	}
+	return span{a, sep}, next
+}
+
+// nameVal is how ENV and LABEL arguments split: legacy "key value" or
+// key=value words.
+type nameVal struct {
+	legacy bool
+	spans  []span // legacy: key and value; else one span per word
+	words  []string
+}
+
+func splitNameVal(line string, a, b int, esc byte) nameVal {
+	words, spans := parseWords(line, a, b, esc)
+	if len(words) == 0 {
+		return nameVal{}
+	}
+	if !strings.Contains(words[0], "=") {
+		return nameVal{legacy: true, spans: wsFields(line, a, b, 2)}
+	}
+	return nameVal{spans: spans, words: words}
+}
+
+// lowerNameVal mirrors parser.parseNameVal.
+func lowerNameVal(line string, a, b int, esc byte, key string) (*LNode, error) {
+	nv := splitNameVal(line, a, b, esc)
+	if nv.legacy {
+		if len(nv.spans) < 2 {
+			return nil, fmt.Errorf("%s must have two arguments", strings.ToUpper(key))
+		}
+		k, v := nv.spans[0], nv.spans[1]
+		return &LNode{Value: line[k.s:k.e], Next: &LNode{Value: line[v.s:v.e], Next: &LNode{}}}, nil
+	}
+	var root, prev *LNode
+	for _, w := range nv.words {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok {
+			return nil, fmt.Errorf("Syntax error - can't find = in %q. Must be of the form: name=value", w)
+		}
+		sep := &LNode{Value: "="}
+		node := &LNode{Value: k, Next: &LNode{Value: v, Next: sep}}
+		if root == nil {
+			root = node
+		} else {
+			prev.Next = node
+		}
+		prev = sep
+	}
+	return root, nil
+}

@@ -1,0 +1,205 @@
+package format
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// loweringCorpus returns the corpus named by DFMT_CORPUS, or skips the test.
+func loweringCorpus(t testing.TB) string {
+	dir := os.Getenv("DFMT_CORPUS")
+	if dir == "" {
+		t.Skip("DFMT_CORPUS not set: the corpus checks need the corpus of real Dockerfiles")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("DFMT_CORPUS=%s: %v", dir, err)
+	}
+	return dir
+}
+
+// loweringFiles lists the regular files below dir/sub, sorted.
+func loweringFiles(t testing.TB, dir, sub string) []string {
+	var out []string
+	err := filepath.WalkDir(filepath.Join(dir, sub), func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && d.Name() != "result" {
+			out = append(out, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// compareLowering holds dfmt's lowering of src to BuildKit's parse of it.
+func compareLowering(src []byte) error {
+	f := Parse(src)
+	res, bkErr := parser.Parse(bytes.NewReader(src))
+	if bkErr != nil {
+		if f.Err == nil && strings.Contains(bkErr.Error(), "file with no instructions") && len(instructionsOf(f)) == 0 {
+			return nil // dfmt formats empty and comment-only files by design
+		}
+		if f.Err == nil {
+			return errors.New("buildkit rejects the file, dfmt accepts it: " + bkErr.Error())
+		}
+		return nil
+	}
+	if f.Err != nil {
+		return errors.New("dfmt rejects the file, buildkit accepts it: " + f.Err.Error())
+	}
+	mine := instructionsOf(f)
+	theirs := res.AST.Children
+	if len(mine) != len(theirs) {
+		return errors.New("instruction count differs")
+	}
+	if rune(f.Escape) != res.EscapeToken {
+		return errors.New("escape token differs")
+	}
+	for i, m := range mine {
+		if err := sameAsBuildKit(m, theirs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sameAsBuildKit(m *LNode, b *parser.Node) error {
+	fail := func(what string) error {
+		return errors.New("line " + itoa(b.StartLine) + ": " + what + " differs: dfmt " + m.Dump() + " buildkit " + b.Dump())
+	}
+	if m.Dump() != b.Dump() {
+		return fail("tree")
+	}
+	if m.Original != b.Original {
+		return fail("original")
+	}
+	if m.StartLine != b.StartLine || m.EndLine != b.EndLine {
+		return fail("lines " + itoa(m.StartLine) + "-" + itoa(m.EndLine) + " vs " + itoa(b.EndLine))
+	}
+	if m.JSON != b.Attributes["json"] {
+		return fail("json attribute")
+	}
+	if !slices.Equal(m.PrevComment, b.PrevComment) {
+		return fail("comments " + strings.Join(m.PrevComment, "|") + " vs " + strings.Join(b.PrevComment, "|"))
+	}
+	if len(m.Heredocs) != len(b.Heredocs) {
+		return fail("heredoc count")
+	}
+	for i, h := range m.Heredocs {
+		bh := b.Heredocs[i]
+		if h != (Heredoc{bh.Name, bh.FileDescriptor, bh.Expand, bh.Chomp, bh.Content}) {
+			return fail("heredoc")
+		}
+	}
+	if len(m.Children) != len(b.Children) {
+		return fail("children")
+	}
+	mn, bn := m.Next, b.Next
+	for ; mn != nil && bn != nil; mn, bn = mn.Next, bn.Next {
+		if len(mn.Children) != len(bn.Children) {
+			return fail("children")
+		}
+		for i := range mn.Children {
+			if err := sameAsBuildKit(mn.Children[i], bn.Children[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func itoa(i int) string {
+	if i < 0 {
+		return "-" + itoa(-i)
+	}
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// TestLoweringMatchesBuildKit holds dfmt's own fast lowering to BuildKit's
+// parser on every corpus file: same instructions, flags, arguments, forms,
+// heredocs, description comments and line numbers, and the same verdict on
+// files BuildKit rejects.
+func TestLoweringMatchesBuildKit(t *testing.T) {
+	dir := loweringCorpus(t)
+	files := loweringFiles(t, dir, "")
+	failed := 0
+	for _, path := range files {
+		if strings.HasSuffix(path, ".tsv") {
+			continue
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := compareLowering(src); err != nil {
+			failed++
+			if failed <= 20 {
+				t.Errorf("%s: %v", path, err)
+			}
+		}
+	}
+	t.Logf("%d files, %d differ", len(files), failed)
+}
+
+// TestParserTestfiles compares dfmt's lowering with the expected trees of
+// BuildKit's own parser test files.
+func TestParserTestfiles(t *testing.T) {
+	dir := filepath.Join(loweringCorpus(t), "parser-testfiles", "testfiles")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		src, err := os.ReadFile(filepath.Join(dir, e.Name(), "Dockerfile"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(dir, e.Name(), "result"))
+		if err != nil {
+			continue // some test files have no expected tree
+		}
+		n++
+		f := Parse(src)
+		if f.Err != nil {
+			t.Errorf("%s: %v", e.Name(), f.Err)
+			continue
+		}
+		var got strings.Builder
+		for _, nd := range f.Nodes {
+			if nd.Kind == InstructionNode {
+				got.WriteString("(" + nd.Lowered.Dump() + ")\n")
+			}
+		}
+		if strings.TrimSpace(got.String()) != strings.TrimSpace(strings.ReplaceAll(string(want), "\r\n", "\n")) {
+			t.Errorf("%s: tree differs:\ngot:\n%s\nwant:\n%s", e.Name(), got.String(), want)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no parser test file with a result")
+	}
+}
+
+func instructionsOf(f *File) []*LNode {
+	var out []*LNode
+	for _, n := range f.Nodes {
+		if n.Kind == InstructionNode {
+			out = append(out, n.Lowered)
+		}
+	}
+	return out
+}

@@ -1,0 +1,348 @@
+package format
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// maxLine is the longest line, with its line end, that BuildKit's
+// bufio.Scanner reads (bufio.MaxScanTokenSize); a longer one is an error.
+const maxLine = 64 * 1024
+
+// Parse builds the lossless tree of src. It never fails: any bytes make a
+// tree whose Verbatim method returns them unchanged. A fault BuildKit would
+// report is recorded in File.Err.
+func Parse(src []byte) *File {
+	f := &File{Escape: '\\'}
+	if bytes.HasPrefix(src, bom) {
+		f.BOM = true
+		src = src[len(bom):]
+	}
+	f.Lines = splitLines(src)
+	p := fileParser{f: f}
+	p.run()
+	return f
+}
+
+type fileParser struct {
+	f *File
+
+	dirDone bool
+	dirSeen map[string]bool
+
+	comments     []string // the description run so far, as BuildKit keeps it
+	commentLines []*Node
+}
+
+func (p *fileParser) fail(line int, format string, args ...any) {
+	if p.f.Err == nil {
+		msg := fmt.Sprintf(format, args...)
+		p.f.Err = &Error{Line: line + 1, Col: 1, Msg: lowerFirst(msg)}
+	}
+}
+
+// lowerFirst lower-cases the first letter of a message unless it starts an
+// upper-case word such as a keyword.
+func lowerFirst(s string) string {
+	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && !(s[1] >= 'A' && s[1] <= 'Z') {
+		return string(s[0]+'a'-'A') + s[1:]
+	}
+	return s
+}
+
+func trimLeftSpace(b []byte) []byte { return bytes.TrimLeftFunc(b, unicode.IsSpace) }
+
+func isCommentLine(b []byte) bool {
+	b = trimLeftSpace(b)
+	return len(b) > 0 && b[0] == '#'
+}
+
+// continuation mirrors trimContinuationCharacter: a line continues when its
+// last byte before trailing blanks is the escape character and that is not
+// itself escaped. seg is the line without the character and the blanks.
+func continuation(text []byte, esc byte) (cont bool, seg int) {
+	t := len(text)
+	for t > 0 && (text[t-1] == ' ' || text[t-1] == '\t') {
+		t--
+	}
+	if t == 0 || text[t-1] != esc {
+		return false, len(text)
+	}
+	if t == 1 || text[t-2] != esc {
+		return true, t - 1
+	}
+	return false, len(text)
+}
+
+var directiveRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
+
+// directive mirrors DirectiveParser.ParseLine on a line already stripped
+// of leading white space.
+func (p *fileParser) directive(line []byte, at int) bool {
+	if p.dirDone {
+		return false
+	}
+	rest, ok := bytes.CutPrefix(line, []byte("#"))
+	if !ok {
+		p.dirDone = true
+		return false
+	}
+	m := directiveRE.FindSubmatch(trimLeftSpace(rest))
+	if m == nil {
+		p.dirDone = true
+		return false
+	}
+	k := strings.ToLower(string(m[1]))
+	if k != "syntax" && k != "escape" && k != "check" {
+		p.dirDone = true
+		return false
+	}
+	if p.dirSeen[k] {
+		p.fail(at, "only one %s parser directive can be used", k)
+		return false
+	}
+	if p.dirSeen == nil {
+		p.dirSeen = map[string]bool{}
+	}
+	p.dirSeen[k] = true
+	v := string(m[2])
+	if k == "escape" {
+		if v != "`" && v != `\` {
+			p.fail(at, "invalid escape token '%s' does not match ` or \\", v)
+			return false
+		}
+		p.f.Escape = v[0]
+	}
+	p.f.Directives = append(p.f.Directives, Directive{Name: k, Value: v})
+	return true
+}
+
+// wouldBeDirective reports whether a comment line would be read as a parser
+// directive if it stood first in the file.
+func wouldBeDirective(text []byte) bool {
+	rest, ok := bytes.CutPrefix(trimLeftSpace(text), []byte("#"))
+	if !ok {
+		return false
+	}
+	m := directiveRE.FindSubmatch(trimLeftSpace(rest))
+	if m == nil {
+		return false
+	}
+	k := strings.ToLower(string(m[1]))
+	return k == "syntax" || k == "escape" || k == "check"
+}
+
+func (p *fileParser) run() {
+	f := p.f
+	lines := f.Lines
+	// BuildKit's scanner stops at the first line it cannot hold.
+	limit := len(lines)
+	for i, l := range lines {
+		n := len(l.Text) + len(l.EOL)
+		if i == 0 && f.BOM {
+			n += len(bom)
+		}
+		if n >= maxLine && !(n == maxLine && len(l.EOL) > 0 && l.EOL[len(l.EOL)-1] == '\n') {
+			limit = i
+			break
+		}
+	}
+	for i := 0; i < limit; {
+		text := lines[i].Text
+		trimmed := trimLeftSpace(text)
+		isDir := p.directive(trimmed, i)
+		if len(trimmed) > 0 && trimmed[0] == '#' {
+			n := &Node{Kind: CommentNode, Start: i, End: i + 1}
+			if isDir {
+				n.Kind = DirectiveNode
+			} else if c := strings.TrimSpace(string(text[1:])); c == "" {
+				p.comments, p.commentLines = nil, nil
+			} else {
+				p.comments = append(p.comments, c)
+				p.commentLines = append(p.commentLines, n)
+			}
+			f.Nodes = append(f.Nodes, n)
+			i++
+			continue
+		}
+		cont, seg := continuation(trimmed, f.Escape)
+		if !cont && seg == 0 {
+			f.Nodes = append(f.Nodes, &Node{Kind: BlankNode, Start: i, End: i + 1})
+			i++
+			continue
+		}
+		i = p.instruction(i, limit, len(text)-len(trimmed), cont, seg)
+	}
+	if limit < len(lines) {
+		f.Nodes = append(f.Nodes, &Node{Kind: UnreadNode, Start: limit, End: len(lines)})
+		p.fail(limit, "dockerfile line greater than max allowed size of %d", maxLine-1)
+	}
+}
+
+// instruction reads the instruction starting at line i and returns the
+// index of the line after it.
+func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
+	f := p.f
+	n := &Node{Kind: InstructionNode, Start: i}
+	n.Parts = append(n.Parts, Part{Kind: SegmentPart, Line: i, SegStart: lead, SegEnd: lead + seg, Cont: cont})
+	var joined strings.Builder
+	joined.Write(f.Lines[i].Text[lead : lead+seg])
+	i++
+	for cont && i < limit {
+		text := f.Lines[i].Text
+		switch {
+		case isCommentLine(text):
+			n.Parts = append(n.Parts, Part{Kind: CommentPart, Line: i})
+		case len(trimLeftSpace(text)) == 0:
+			n.Parts = append(n.Parts, Part{Kind: BlankPart, Line: i})
+		default:
+			var s int
+			cont, s = continuation(text, f.Escape)
+			n.Parts = append(n.Parts, Part{Kind: SegmentPart, Line: i, SegEnd: s, Cont: cont})
+			joined.Write(text[:s])
+		}
+		i++
+	}
+	n.BodyStart = i
+	line := joined.String()
+	ln, err := lowerLine(line, 0, len(line), f.Escape)
+	if err != nil {
+		p.fail(n.Start, "%s", err.Error())
+	} else {
+		ln.StartLine = n.Start + 1
+		ln.PrevComment = p.comments
+		if canContainHeredoc(ln) && strings.Contains(line, "<<") {
+			i, err = p.heredocs(ln, line, i, limit)
+			if err != nil {
+				p.fail(n.Start, "%s", err.Error())
+			}
+		}
+		ln.EndLine = i
+		n.Lowered = ln
+		if kw := strings.ToLower(ln.Value); kw == "from" || kw == "arg" {
+			for _, c := range p.commentLines {
+				c.Description = true
+			}
+		}
+	}
+	p.comments, p.commentLines = nil, nil
+	n.End = i
+	f.Nodes = append(f.Nodes, n)
+	return i
+}
+
+// canContainHeredoc mirrors Node.canContainHeredoc.
+func canContainHeredoc(n *LNode) bool {
+	if strings.EqualFold(n.Value, "onbuild") && n.Next != nil && len(n.Next.Children) > 0 {
+		n = n.Next.Children[0]
+	}
+	switch strings.ToLower(n.Value) {
+	case "add", "copy", "run":
+		return !n.JSON
+	}
+	return false
+}
+
+// heredocs reads the bodies of the heredocs named on line, as parser.Parse
+// does, starting at line i.
+func (p *fileParser) heredocs(n *LNode, line string, i, limit int) (int, error) {
+	docs, err := heredocsFromLine(line)
+	if err != nil {
+		return i, err
+	}
+	for _, h := range docs {
+		var content strings.Builder
+		terminated := false
+		for i < limit {
+			l := p.f.Lines[i]
+			i++
+			t := l.Text
+			if h.Chomp {
+				t = bytes.TrimLeft(t, "\t")
+			}
+			if string(t) == h.Name {
+				terminated = true
+				break
+			}
+			content.Write(l.Text)
+			content.Write(l.EOL)
+		}
+		if !terminated {
+			return i, errUnterminatedHeredoc
+		}
+		h.Content = content.String()
+		n.Heredocs = append(n.Heredocs, h)
+	}
+	return i, nil
+}
+
+var errUnterminatedHeredoc = fmt.Errorf("unterminated heredoc")
+
+type emptyEnv struct{}
+
+func (emptyEnv) Get(string) (string, bool) { return "", false }
+func (emptyEnv) Keys() []string           { return nil }
+
+var reHeredoc = regexp.MustCompile(`^(\d*)<<(-?)\s*([^<]*)$`)
+
+// heredocsFromLine mirrors parser.heredocsFromLine, with BuildKit's own
+// shell lexer.
+func heredocsFromLine(line string) ([]Heredoc, error) {
+	lex := shell.NewLex('\\')
+	lex.RawQuotes = true
+	lex.RawEscapes = true
+	lex.SkipUnsetEnv = true
+	words, _ := lex.ProcessWords(line, emptyEnv{})
+	var docs []Heredoc
+	for _, w := range words {
+		if !strings.Contains(w, "<<") {
+			continue
+		}
+		h, err := parseHeredoc(w)
+		if err != nil {
+			return nil, err
+		}
+		if h != nil {
+			docs = append(docs, *h)
+		}
+	}
+	return docs, nil
+}
+
+// parseHeredoc mirrors parser.ParseHeredoc.
+func parseHeredoc(src string) (*Heredoc, error) {
+	m := reHeredoc.FindStringSubmatch(src)
+	if m == nil || m[3] == "" {
+		return nil, nil
+	}
+	fd, _ := strconv.ParseUint(m[1], 10, 0)
+	lex := shell.NewLex('\\')
+	lex.SkipUnsetEnv = true
+	words, err := lex.ProcessWords(m[3], emptyEnv{})
+	if err != nil {
+		return nil, err
+	}
+	if len(words) != 1 {
+		return nil, nil
+	}
+	lex.RawQuotes = true
+	raw, err := lex.ProcessWords(m[3], emptyEnv{})
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) != len(words) {
+		return nil, fmt.Errorf("internal lexing of heredoc produced inconsistent results: %s", m[3])
+	}
+	q := strings.Count(words[0], `'`) + strings.Count(words[0], `"`)
+	rq := strings.Count(raw[0], `'`) + strings.Count(raw[0], `"`)
+	return &Heredoc{Name: words[0], Expand: q == rq, Chomp: m[2] == "-", FileDescriptor: uint(fd)}, nil
+}
+
+var _ = utf8.RuneError

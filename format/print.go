@@ -1,0 +1,415 @@
+package format
+
+import (
+	"bytes"
+	"strings"
+)
+
+// gap is how the printer fills the space before a piece of an instruction
+// when no line break falls in it.
+type gap int
+
+const (
+	gapSpace gap = iota // exactly one space: BuildKit splits words there
+	gapNone             // nothing (inside a JSON array)
+	gapKeep             // as written (shell text keeps its spacing)
+)
+
+// piece is a run of the joined instruction text that is printed as written,
+// except for Text, which replaces it when set (an upper-cased keyword).
+type piece struct {
+	s, e int
+	gap  gap // what stands before the piece
+	text string
+}
+
+// brk is a line break of the source instruction: the joined text continues
+// at pos, after the comment lines in between.
+type brk struct {
+	pos      int
+	comments []int // line indices
+}
+
+// joined is an instruction's text as BuildKit joins it, with the places of
+// its line breaks.
+type joined struct {
+	text   string
+	breaks []brk
+	first  Part
+}
+
+func (f *File) join(n *Node) joined {
+	var j joined
+	var sb strings.Builder
+	var pending []int
+	for k, pt := range n.Parts {
+		switch pt.Kind {
+		case SegmentPart:
+			if k > 0 {
+				j.breaks = append(j.breaks, brk{pos: sb.Len(), comments: pending})
+				pending = nil
+			}
+			sb.Write(f.Lines[pt.Line].Text[pt.SegStart:pt.SegEnd])
+		case CommentPart:
+			pending = append(pending, pt.Line)
+		}
+	}
+	last := n.Parts[len(n.Parts)-1]
+	// A continuation that ran into the end of the file.
+	for k := len(n.Parts) - 1; k >= 0; k-- {
+		if n.Parts[k].Kind == SegmentPart {
+			if n.Parts[k].Cont {
+				j.breaks = append(j.breaks, brk{pos: sb.Len(), comments: pending})
+			}
+			break
+		}
+	}
+	_ = last
+	j.text = sb.String()
+	j.first = n.Parts[0]
+	return j
+}
+
+// printer prints a File in the canonical style.
+type printer struct {
+	f      *File
+	out    []byte
+	eol    []byte
+	indent string // one level
+	esc    byte
+	// verbatim marks instructions (by node index) to print as written.
+	verbatim map[int]bool
+}
+
+func newPrinter(f *File, opts Options) *printer {
+	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape}
+	if len(f.Lines) > 0 && bytes.HasSuffix(f.Lines[0].EOL, []byte("\r\n")) {
+		p.eol = []byte("\r\n")
+	}
+	switch {
+	case opts.Tabs:
+		p.indent = "\t"
+	case opts.Indent > 0:
+		p.indent = strings.Repeat(" ", opts.Indent)
+	default:
+		p.indent = "    "
+	}
+	return p
+}
+
+// trimTrailing removes trailing white space from a line, but never so much
+// that the line would end in the escape character and so continue.
+func (p *printer) trimTrailing(b []byte) []byte {
+	t := bytes.TrimRight(b, " \t")
+	u := bytes.TrimRight(t, " \t\r\v\f")
+	if len(u) > 0 && u[len(u)-1] == p.esc {
+		if c, _ := continuation(t, p.esc); !c {
+			if c2, _ := continuation(u, p.esc); c2 {
+				return t
+			}
+		}
+	}
+	return u
+}
+
+func (p *printer) line(b []byte) {
+	p.out = append(p.out, b...)
+	p.out = append(p.out, p.eol...)
+}
+
+// raw prints lines [s, e) exactly as written, line ends included, adding
+// a line end to a last line that lacks one.
+func (p *printer) raw(s, e int) {
+	for i := s; i < e; i++ {
+		l := p.f.Lines[i]
+		p.out = append(p.out, l.Text...)
+		if len(l.EOL) == 0 || l.EOL[len(l.EOL)-1] != '\n' {
+			p.out = append(p.out, l.EOL...)
+			p.out = append(p.out, p.eol...)
+		} else {
+			p.out = append(p.out, l.EOL...)
+		}
+	}
+}
+
+func commentWord(text []byte) string {
+	t := bytes.TrimSpace(text)
+	t = bytes.TrimPrefix(t, []byte("#"))
+	return string(bytes.TrimSpace(t))
+}
+
+func (p *printer) print() []byte {
+	f := p.f
+	if f.BOM {
+		p.out = append(p.out, bom...)
+	}
+	started, blank := false, false
+	off := false
+	for k, n := range f.Nodes {
+		if off {
+			p.raw(n.Start, n.End)
+			if n.Kind == CommentNode && commentWord(f.Lines[n.Start].Text) == "dfmt:on" {
+				off = false
+			}
+			continue
+		}
+		if n.Kind == BlankNode {
+			blank = true
+			continue
+		}
+		if blank && (started || (n.Kind == CommentNode && wouldBeDirective(f.Lines[n.Start].Text))) {
+			p.out = append(p.out, p.eol...)
+		}
+		blank, started = false, true
+		switch n.Kind {
+		case CommentNode:
+			text := f.Lines[n.Start].Text
+			if !n.Description || len(trimLeftSpace(text)) == len(text) {
+				text = trimLeftSpace(text)
+			}
+			p.line(p.trimTrailing(text))
+			if commentWord(text) == "dfmt:off" {
+				off = true
+			}
+		case DirectiveNode:
+			p.line(p.trimTrailing(f.Lines[n.Start].Text))
+		case InstructionNode:
+			ignore := k > 0 && f.Nodes[k-1].Kind == CommentNode && f.Nodes[k-1].End == n.Start &&
+				commentWord(f.Lines[n.Start-1].Text) == "dfmt:ignore"
+			if ignore || p.verbatim[k] || !p.instruction(n) {
+				p.raw(n.Start, n.End)
+			}
+		default:
+			p.raw(n.Start, n.End)
+		}
+	}
+	return p.out
+}
+
+// instruction prints n in the canonical style and reports whether it could;
+// when it returns false it has printed nothing.
+func (p *printer) instruction(n *Node) bool {
+	if n.Lowered == nil {
+		return false
+	}
+	j := p.f.join(n)
+	if j.first.SegEnd == j.first.SegStart {
+		return false // a lone continuation character opens it
+	}
+	pieces, ok := p.pieces(j.text, 0, len(j.text))
+	if !ok {
+		return false
+	}
+	// No break may fall before the keyword.
+	for _, b := range j.breaks {
+		if b.pos <= pieces[0].s {
+			return false
+		}
+	}
+	p.emit(j, pieces)
+	p.raw(n.BodyStart, n.End)
+	return true
+}
+
+func upperKeyword(kw string) (string, bool) {
+	switch strings.ToLower(kw) {
+	case "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck",
+		"label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir":
+		return strings.ToUpper(kw), true
+	}
+	return "", false
+}
+
+// pieces splits the instruction line text[s:e] into what the printer
+// prints, mirroring how BuildKit splits it. ok is false for a keyword
+// BuildKit does not know.
+func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
+	c := splitCommand(text, s, e, p.esc)
+	kw, known := upperKeyword(text[c.keyword.s:c.keyword.e])
+	if !known {
+		return nil, false
+	}
+	ps := []piece{{s: c.keyword.s, e: c.keyword.e, text: kw}}
+	for _, fl := range c.flags {
+		ps = append(ps, piece{s: fl.s, e: fl.e})
+	}
+	a, b := c.args.s, c.args.e
+	if a == b {
+		return ps, true
+	}
+	words := func(sp []span) {
+		for _, w := range sp {
+			ps = append(ps, piece{s: w.s, e: w.e})
+		}
+	}
+	switch strings.ToLower(kw) {
+	case "add", "copy", "volume":
+		if _, toks, ok, _ := jsonArray(text, a, b); ok {
+			ps = appendJSON(ps, text, toks)
+		} else {
+			words(wsFields(text, a, b, 0))
+		}
+	case "expose":
+		words(wsFields(text, a, b, 0))
+	case "from":
+		w := wsFields(text, a, b, 0)
+		words(w)
+		if len(w) == 3 && strings.EqualFold(text[w[1].s:w[1].e], "as") {
+			ps[len(ps)-2].text = "AS"
+		}
+	case "arg":
+		_, sp := parseWords(text, a, b, p.esc)
+		words(sp)
+	case "env", "label":
+		words(splitNameVal(text, a, b, p.esc).spans)
+	case "maintainer", "stopsignal", "user", "workdir":
+		ps = append(ps, piece{s: a, e: b})
+	case "cmd", "entrypoint", "run", "shell":
+		ps = p.appendMaybeJSON(ps, text, a, b)
+	case "healthcheck":
+		typ, cmd := healthSplit(text, a, b)
+		pc := piece{s: typ.s, e: typ.e}
+		if t := text[typ.s:typ.e]; strings.EqualFold(t, "cmd") || strings.EqualFold(t, "none") {
+			pc.text = strings.ToUpper(t)
+		}
+		ps = append(ps, pc)
+		if cmd < b {
+			ps = p.appendMaybeJSON(ps, text, cmd, b)
+		}
+	case "onbuild":
+		sub, ok := p.pieces(text, a, b)
+		if !ok {
+			return nil, false
+		}
+		ps = append(ps, sub...)
+	}
+	return ps, true
+}
+
+func appendJSON(ps []piece, text string, toks []span) []piece {
+	for i, t := range toks {
+		g := gapNone
+		if i > 0 && text[toks[i-1].s] == ',' {
+			g = gapSpace
+		}
+		if i == 0 {
+			g = gapSpace
+		}
+		ps = append(ps, piece{s: t.s, e: t.e, gap: g})
+	}
+	return ps
+}
+
+func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int) []piece {
+	if _, toks, ok, _ := jsonArray(text, a, b); ok {
+		return appendJSON(ps, text, toks)
+	}
+	for i, w := range shellWords(text, a, b, p.esc) {
+		g := gapKeep
+		if i == 0 {
+			g = gapSpace
+		}
+		ps = append(ps, piece{s: w.s, e: w.e, gap: g})
+	}
+	return ps
+}
+
+// shellWords splits shell text at blanks outside quotes and escapes. It
+// only finds where line breaks may be re-indented; it does not parse shell.
+func shellWords(text string, a, b int, esc byte) []span {
+	var out []span
+	start := -1
+	var quote byte
+	for i := a; i < b; i++ {
+		c := text[i]
+		if quote == 0 && (c == ' ' || c == '\t') {
+			if start >= 0 {
+				out = append(out, span{start, i})
+				start = -1
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		switch {
+		case c == esc && quote != '\'':
+			i++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		}
+	}
+	if start >= 0 {
+		out = append(out, span{start, min(b, len(text))})
+	}
+	return out
+}
+
+// emit prints the pieces of an instruction. Line breaks that fall between
+// pieces are re-indented; those inside a piece are content and printed as
+// written, with the next line's leading white space.
+func (p *printer) emit(j joined, ps []piece) {
+	cont := p.indent
+	bi := 0 // next break
+	breakLine := func(comments []int) {
+		p.out = append(p.out, ' ', p.esc)
+		p.out = append(p.out, p.eol...)
+		for _, c := range comments {
+			p.out = append(p.out, cont...)
+			p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+		}
+	}
+	prevEnd := 0
+	for k, pc := range ps {
+		if k > 0 {
+			var comments []int
+			broke := false
+			for bi < len(j.breaks) && j.breaks[bi].pos <= pc.s {
+				comments = append(comments, j.breaks[bi].comments...)
+				broke = true
+				bi++
+			}
+			switch {
+			case broke:
+				breakLine(comments)
+				p.out = append(p.out, cont...)
+			case pc.gap == gapSpace:
+				p.out = append(p.out, ' ')
+			case pc.gap == gapKeep:
+				p.out = append(p.out, j.text[prevEnd:pc.s]...)
+			}
+		}
+		if pc.text != "" && (bi >= len(j.breaks) || j.breaks[bi].pos >= pc.e) {
+			p.out = append(p.out, pc.text...)
+		} else {
+			cur := pc.s
+			for bi < len(j.breaks) && j.breaks[bi].pos < pc.e {
+				b := j.breaks[bi]
+				p.out = append(p.out, j.text[cur:b.pos]...)
+				p.out = append(p.out, p.esc)
+				p.out = append(p.out, p.eol...)
+				for _, c := range b.comments {
+					p.out = append(p.out, cont...)
+					p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+				}
+				cur = b.pos
+				bi++
+			}
+			p.out = append(p.out, j.text[cur:pc.e]...)
+		}
+		prevEnd = pc.e
+	}
+	if bi < len(j.breaks) {
+		var comments []int
+		for ; bi < len(j.breaks); bi++ {
+			comments = append(comments, j.breaks[bi].comments...)
+		}
+		breakLine(comments)
+		return
+	}
+	p.out = append(p.out, p.eol...)
+}

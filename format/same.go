@@ -1,0 +1,135 @@
+package format
+
+import (
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// sameNode reports whether BuildKit builds the same from x and y. Keywords,
+// FROM's AS and HEALTHCHECK's type compare without case, as BuildKit reads
+// them; shell-form text compares as shell; all else exactly.
+func sameNode(x, y *LNode, esc byte) bool {
+	if x == nil || y == nil {
+		return x == y
+	}
+	if !strings.EqualFold(x.Value, y.Value) || x.JSON != y.JSON ||
+		!slices.Equal(x.Flags, y.Flags) || !slices.Equal(x.Heredocs, y.Heredocs) {
+		return false
+	}
+	kw := strings.ToLower(x.Value)
+	xa, ya := x.Next, y.Next
+	switch kw {
+	case "onbuild":
+		if xa == nil || ya == nil {
+			return xa == ya
+		}
+		if len(xa.Children) != 1 || len(ya.Children) != 1 {
+			return false
+		}
+		return sameNode(xa.Children[0], ya.Children[0], esc)
+	case "healthcheck":
+		if xa == nil || ya == nil {
+			return xa == ya
+		}
+		if !strings.EqualFold(xa.Value, ya.Value) {
+			return false
+		}
+		xa, ya = xa.Next, ya.Next
+		fallthrough
+	case "run", "cmd", "entrypoint", "shell":
+		if !x.JSON {
+			if xa == nil || ya == nil {
+				return xa == ya
+			}
+			return xa.Next == nil && ya.Next == nil && sameShell(xa.Value, ya.Value, esc)
+		}
+	case "from":
+		xs, ys := x.Args(), y.Args()
+		if len(xs) == 3 && len(ys) == 3 && strings.EqualFold(xs[1], "as") && strings.EqualFold(ys[1], "as") {
+			xs[1], ys[1] = "as", "as"
+		}
+		return slices.Equal(xs, ys)
+	}
+	for ; xa != nil && ya != nil; xa, ya = xa.Next, ya.Next {
+		if xa.Value != ya.Value || len(xa.Children) != 0 || len(ya.Children) != 0 {
+			return false
+		}
+	}
+	return xa == nil && ya == nil
+}
+
+// sameDescription compares the description comments of FROM and ARG.
+func sameDescription(x, y *LNode) bool {
+	switch strings.ToLower(x.Value) {
+	case "from", "arg":
+		return slices.Equal(x.PrevComment, y.PrevComment)
+	}
+	return true
+}
+
+// sameShell reports whether two shell-form texts run the same program. With
+// the default escape they are compared as parsed shell; otherwise (Windows
+// files), or where either does not parse, as words: blank runs outside
+// quotes are the only difference allowed.
+func sameShell(a, b string, esc byte) bool {
+	if a == b {
+		return true
+	}
+	if esc == '\\' {
+		pa, errA := canonicalShell(a)
+		pb, errB := canonicalShell(b)
+		if errA == nil && errB == nil {
+			return pa == pb
+		}
+		if (errA == nil) != (errB == nil) {
+			return false
+		}
+	}
+	return wordsOnly(a, esc) == wordsOnly(b, esc)
+}
+
+func canonicalShell(s string) (string, error) {
+	f, err := syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(s), "")
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	if err := syntax.NewPrinter().Print(&sb, f); err != nil {
+		return "", err
+	}
+	return sb.String(), nil
+}
+
+// wordsOnly replaces each run of blanks outside quotes with one space
+// and trims the ends.
+func wordsOnly(s string, esc byte) string {
+	var sb strings.Builder
+	var quote byte
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if quote == 0 && (c == ' ' || c == '\t') {
+			space = true
+			continue
+		}
+		if space && sb.Len() > 0 {
+			sb.WriteByte(' ')
+		}
+		space = false
+		sb.WriteByte(c)
+		switch {
+		case c == esc && quote != '\'' && i+1 < len(s):
+			i++
+			sb.WriteByte(s[i])
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		}
+	}
+	return sb.String()
+}
