@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -288,7 +287,7 @@ var errUnterminatedHeredoc = fmt.Errorf("unterminated heredoc")
 type emptyEnv struct{}
 
 func (emptyEnv) Get(string) (string, bool) { return "", false }
-func (emptyEnv) Keys() []string           { return nil }
+func (emptyEnv) Keys() []string            { return nil }
 
 var reHeredoc = regexp.MustCompile(`^(\d*)<<(-?)\s*([^<]*)$`)
 
@@ -345,4 +344,3 @@ func parseHeredoc(src string) (*Heredoc, error) {
 	return &Heredoc{Name: words[0], Expand: q == rq, Chomp: m[2] == "-", FileDescriptor: uint(fd)}, nil
 }
 
-var _ = utf8.RuneError
