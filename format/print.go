@@ -38,6 +38,11 @@ type joined struct {
 	first  Part
 }
 
+// Joined returns an instruction's text as BuildKit joins its lines, before
+// it splits off the keyword: the first line without its leading white space,
+// continuation characters, comment lines and empty lines dropped.
+func (f *File) Joined(n *Node) string { return f.join(n).text }
+
 func (f *File) join(n *Node) joined {
 	var j joined
 	var sb strings.Builder
@@ -54,7 +59,6 @@ func (f *File) join(n *Node) joined {
 			pending = append(pending, pt.Line)
 		}
 	}
-	last := n.Parts[len(n.Parts)-1]
 	// A continuation that ran into the end of the file.
 	for k := len(n.Parts) - 1; k >= 0; k-- {
 		if n.Parts[k].Kind == SegmentPart {
@@ -64,7 +68,6 @@ func (f *File) join(n *Node) joined {
 			break
 		}
 	}
-	_ = last
 	j.text = sb.String()
 	j.first = n.Parts[0]
 	return j
