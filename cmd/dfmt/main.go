@@ -1,0 +1,223 @@
+// Command dfmt formats Dockerfiles in dfmt's canonical style.
+//
+// Usage:
+//
+//	dfmt [flags] [path ...]
+//
+// With no path, or with "-", dfmt formats standard input to standard output.
+// A file is formatted whatever its name; a directory is walked recursively
+// and the Dockerfiles in it (Dockerfile, Containerfile, *.Dockerfile,
+// *.dockerfile, Dockerfile.*, Containerfile.*) are formatted. See
+// docs/cli.md in the project for the full contract.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/dfmt/dfmt/format"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+// Exit statuses, as in cli.md.
+const (
+	exitOK      = 0 // done; with -l, -d or --check nothing differs
+	exitDiffers = 1 // with -l, -d or --check some file differs
+	exitError   = 2 // bad usage or a file in error
+)
+
+// stdinName names standard input in messages unless --stdin-filepath does.
+const stdinName = "<standard input>"
+
+// Bounds of -i and of indent_size in .editorconfig. A width of 0 already
+// means "the default" to format.Options, so it cannot mean tabs as it does
+// for shfmt; the upper bound only stops a typo from printing megabytes of
+// spaces.
+const (
+	minIndent = 1
+	maxIndent = 16
+)
+
+// version is the release, set at link time with
+// -ldflags "-X main.version=v1.2.3"; when empty it comes from the build info.
+var version = ""
+
+// usage is the text of -h. It is written by hand rather than by pflag, which
+// would print "[=true|false]" after every switch.
+const usage = `usage: dfmt [flags] [path ...]
+
+Formats Dockerfiles. With no path, or -, formats standard input to standard
+output. A directory is walked for Dockerfile, Containerfile, *.Dockerfile,
+*.dockerfile, Dockerfile.* and Containerfile.* files.
+
+Modes (default: print the formatted text):
+  -w, --write            rewrite each file in place if its formatting differs
+  -l, --list             list the files whose formatting differs
+  -d, --diff             print a unified diff of each file whose formatting differs
+      --check            list the files whose formatting differs; exit 1 if any
+  -r, --refactor NAMES   apply refactors (comma-separated, or all) first
+      --list-refactors   list the refactors and when each is safe
+
+Options:
+  -i, --indent N         indent by N spaces per level (default 4)
+      --tabs             indent with tabs
+      --stdin-filepath NAME
+                         name standard input in messages and find its .editorconfig
+      --version          print the version
+  -h, --help             print this help
+
+Without -i or --tabs, indentation comes from .editorconfig (indent_style,
+indent_size). Exit status: 0 done; 1 with -l, -d or --check when a file
+differs; 2 on bad usage or a file that cannot be read, written or parsed.
+`
+
+// config is what the flags ask for, shared read-only by the workers.
+type config struct {
+	write, list, diff, check bool
+
+	// flagOpts is the indentation given by -i or --tabs; nil when neither
+	// was given and .editorconfig decides.
+	flagOpts *format.Options
+
+	// stdinPath is --stdin-filepath: the name of standard input in
+	// messages and the path whose .editorconfig applies to it.
+	stdinPath string
+
+	refactors []string
+
+	stdin io.Reader
+	ec    *editorConfigs
+}
+
+// run is the whole command: it parses args, formats, prints to stdout and
+// stderr, and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("dfmt", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed below, once
+	// The help text is the usage constant; the flags' own texts are
+	// for pflag's error messages.
+	var (
+		write       = fs.BoolP("write", "w", false, "write the result to each file instead of standard output")
+		list        = fs.BoolP("list", "l", false, "list files whose formatting differs from dfmt's")
+		diff        = fs.BoolP("diff", "d", false, "print a unified diff for each file whose formatting differs")
+		check       = fs.Bool("check", false, "list files whose formatting differs and exit 1 if any does (for CI)")
+		indent      = fs.IntP("indent", "i", 4, "indent continuation lines by `N` spaces per level (overrides .editorconfig)")
+		tabs        = fs.Bool("tabs", false, "indent with tabs (overrides .editorconfig)")
+		stdinPath   = fs.String("stdin-filepath", "", "name standard input `NAME` in messages and find its .editorconfig")
+		refactors   = fs.StringSliceP("refactor", "r", nil, "apply refactors `NAME[,NAME...]` (or all) before formatting")
+		listRefacts = fs.Bool("list-refactors", false, "list the refactors, what each does and when it is safe")
+		showVersion = fs.Bool("version", false, "print the version and exit")
+		help        = fs.BoolP("help", "h", false, "print this help")
+	)
+	usageErr := func(err error) int {
+		fmt.Fprintf(stderr, "dfmt: %v\nrun 'dfmt -h' for usage\n", err)
+		return exitError
+	}
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			// As gofmt -h: the usage on stderr and a zero status.
+			fmt.Fprint(stderr, usage)
+			return exitOK
+		}
+		return usageErr(err)
+	}
+	if *help {
+		fmt.Fprint(stderr, usage)
+		return exitOK
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, versionString())
+		return exitOK
+	}
+
+	cfg := &config{
+		write:     *write,
+		list:      *list,
+		diff:      *diff,
+		check:     *check,
+		stdinPath: *stdinPath,
+		stdin:     stdin,
+		ec:        newEditorConfigs(),
+	}
+	if fs.Changed("refactor") || *listRefacts {
+		// Refactors are parsed here so that wiring them in later is a
+		// change to refactor.go only.
+		if *listRefacts {
+			if err := listRefactors(stdout); err != nil {
+				return usageErr(err)
+			}
+			return exitOK
+		}
+		names, err := checkRefactors(*refactors)
+		if err != nil {
+			return usageErr(err)
+		}
+		cfg.refactors = names
+	}
+	if fs.Changed("indent") || fs.Changed("tabs") {
+		if fs.Changed("indent") && (*indent < minIndent || *indent > maxIndent) {
+			return usageErr(fmt.Errorf("invalid indent %d: must be from %d to %d (use --tabs for tabs)", *indent, minIndent, maxIndent))
+		}
+		cfg.flagOpts = &format.Options{Indent: *indent, Tabs: *tabs}
+	}
+
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"-"}
+	}
+	nstdin := 0
+	for _, p := range paths {
+		if p == "-" {
+			nstdin++
+		}
+	}
+	if nstdin > 0 && cfg.write {
+		return usageErr(fmt.Errorf("cannot use -w with standard input"))
+	}
+	if nstdin > 1 {
+		return usageErr(fmt.Errorf("standard input (-) can be named only once"))
+	}
+
+	return cfg.runPaths(paths, stdout, stderr)
+}
+
+// versionString is the line --version prints.
+func versionString() string {
+	v := version
+	var buildkit string
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" {
+			v = bi.Main.Version
+		}
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/moby/buildkit" {
+				buildkit = d.Version
+			}
+		}
+		if v == "" || v == "(devel)" {
+			for _, s := range bi.Settings {
+				if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+					v = "(devel " + s.Value[:12] + ")"
+				}
+			}
+		}
+	}
+	if v == "" {
+		v = "(devel)"
+	}
+	var b strings.Builder
+	b.WriteString("dfmt ")
+	b.WriteString(v)
+	if buildkit != "" {
+		b.WriteString(" (buildkit " + buildkit + ")")
+	}
+	return b.String()
+}

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package main
+
+import "io/fs"
+
+// owner is unknown where files have no Unix owner.
+func owner(fi fs.FileInfo) (uid, gid int, ok bool) { return 0, 0, false }
