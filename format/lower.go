@@ -96,7 +96,11 @@ func trimSpan(line string, s, e int) (int, int) {
 // reWhitespace.Split(text, n) for text without leading or trailing white
 // space. With n = 2 the second span runs to e.
 func wsFields(line string, s, e, n int) []span {
-	var out []span
+	c := n
+	if c <= 0 {
+		c = 4
+	}
+	out := make([]span, 0, c)
 	start := s
 	for i := s; i < e; i++ {
 		if !isWS(line[i]) {
@@ -227,7 +231,9 @@ func extractBuilderFlags(line string, s, e int, esc byte) ([]span, []string, int
 }
 
 // parseWords mirrors parser.parseWords over line[s:e], returning each word
-// and its span.
+// and its span. BuildKit copies every rune of a word, quotes and escapes
+// included, except an escape character that ends the input; so a word is
+// its source text, rebuilt only where that differs (invalid UTF-8).
 func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 	const (
 		inSpaces = iota
@@ -241,9 +247,19 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 	blankOK := false
 	var ch rune
 	var w int
-	var sb strings.Builder
 	start := s
+	dropLast := false // an escape that ends the input is skipped
 	escR := rune(esc)
+	word := func(end int) {
+		v := line[start:end]
+		if dropLast {
+			v = line[start : end-1]
+		}
+		if blankOK || len(v) > 0 {
+			words = append(words, runeCopy(v))
+			spans = append(spans, span{start, end})
+		}
+	}
 	for pos := s; pos <= e; pos += w {
 		if pos != e {
 			ch, w = utf8.DecodeRuneInString(line[pos:e])
@@ -257,22 +273,16 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 			}
 			phase = inWord
 			start = pos
+			dropLast = false
 		}
 		if (phase == inWord || phase == inQuote) && pos == e {
-			if blankOK || sb.Len() > 0 {
-				words = append(words, sb.String())
-				spans = append(spans, span{start, pos})
-			}
+			word(pos)
 			break
 		}
 		if phase == inWord {
 			if unicode.IsSpace(ch) {
 				phase = inSpaces
-				if blankOK || sb.Len() > 0 {
-					words = append(words, sb.String())
-					spans = append(spans, span{start, pos})
-				}
-				sb.Reset()
+				word(pos)
 				blankOK = false
 				continue
 			}
@@ -283,13 +293,12 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 			}
 			if ch == escR {
 				if pos+w == e {
+					dropLast = true
 					continue
 				}
-				sb.WriteRune(ch)
 				pos += w
 				ch, w = utf8.DecodeRuneInString(line[pos:e])
 			}
-			sb.WriteRune(ch)
 			continue
 		}
 		if phase == inQuote {
@@ -299,16 +308,28 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 			if ch == escR && quote != '\'' {
 				if pos+w == e {
 					phase = inWord
+					dropLast = true
 					continue
 				}
 				pos += w
-				sb.WriteRune(ch)
 				ch, w = utf8.DecodeRuneInString(line[pos:e])
 			}
-			sb.WriteRune(ch)
 		}
 	}
 	return words, spans
+}
+
+// runeCopy returns s as BuildKit's rune-by-rune copy makes it: each byte of
+// invalid UTF-8 becomes U+FFFD.
+func runeCopy(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var sb strings.Builder
+	for _, r := range s {
+		sb.WriteRune(r)
+	}
+	return sb.String()
 }
 
 // jsonArray parses line[s:e] as parser.parseJSON does. ok is false when the
@@ -357,17 +378,17 @@ func jsonArray(line string, s, e int) (vals []string, toks []span, ok bool, err 
 
 // listNode chains values into Next nodes.
 func listNode(vals []string) *LNode {
-	var top, prev *LNode
-	for _, v := range vals {
-		n := &LNode{Value: v}
-		if prev == nil {
-			top = n
-		} else {
-			prev.Next = n
-		}
-		prev = n
+	if len(vals) == 0 {
+		return nil
 	}
-	return top
+	nodes := make([]LNode, len(vals))
+	for i, v := range vals {
+		nodes[i].Value = v
+		if i > 0 {
+			nodes[i-1].Next = &nodes[i]
+		}
+	}
+	return &nodes[0]
 }
 
 func spanVals(line string, sp []span) []string {
@@ -497,20 +518,19 @@ func lowerNameVal(line string, a, b int, esc byte, key string) (*LNode, error) {
 		k, v := nv.spans[0], nv.spans[1]
 		return &LNode{Value: line[k.s:k.e], Next: &LNode{Value: line[v.s:v.e], Next: &LNode{}}}, nil
 	}
-	var root, prev *LNode
-	for _, w := range nv.words {
+	nodes := make([]LNode, 3*len(nv.words))
+	for i, w := range nv.words {
 		k, v, ok := strings.Cut(w, "=")
 		if !ok {
 			return nil, fmt.Errorf("Syntax error - can't find = in %q. Must be of the form: name=value", w)
 		}
-		sep := &LNode{Value: "="}
-		node := &LNode{Value: k, Next: &LNode{Value: v, Next: sep}}
-		if root == nil {
-			root = node
-		} else {
-			prev.Next = node
+		x := nodes[3*i : 3*i+3]
+		x[0] = LNode{Value: k, Next: &x[1]}
+		x[1] = LNode{Value: v, Next: &x[2]}
+		x[2] = LNode{Value: "="}
+		if i > 0 {
+			nodes[3*i-1].Next = &x[0]
 		}
-		prev = sep
 	}
-	return root, nil
+	return &nodes[0], nil
 }

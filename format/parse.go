@@ -25,13 +25,18 @@ func Parse(src []byte) *File {
 		src = src[len(bom):]
 	}
 	f.Lines = splitLines(src)
-	p := fileParser{f: f}
+	p := fileParser{f: f, nodes: make([]Node, 0, len(f.Lines)), parts: make([]Part, 0, len(f.Lines))}
 	p.run()
 	return f
 }
 
 type fileParser struct {
 	f *File
+
+	// Nodes and parts are cut from slabs: a file has at most one node a
+	// line, and parts are never appended to once their node is done.
+	nodes []Node
+	parts []Part
 
 	dirDone bool
 	dirSeen map[string]bool
@@ -158,7 +163,7 @@ func (p *fileParser) run() {
 		trimmed := trimLeftSpace(text)
 		isDir := p.directive(trimmed, i)
 		if len(trimmed) > 0 && trimmed[0] == '#' {
-			n := &Node{Kind: CommentNode, Start: i, End: i + 1}
+			n := p.node(Node{Kind: CommentNode, Start: i, End: i + 1})
 			if isDir {
 				n.Kind = DirectiveNode
 			} else if c := strings.TrimSpace(string(text[1:])); c == "" {
@@ -173,44 +178,59 @@ func (p *fileParser) run() {
 		}
 		cont, seg := continuation(trimmed, f.Escape)
 		if !cont && seg == 0 {
-			f.Nodes = append(f.Nodes, &Node{Kind: BlankNode, Start: i, End: i + 1})
+			f.Nodes = append(f.Nodes, p.node(Node{Kind: BlankNode, Start: i, End: i + 1}))
 			i++
 			continue
 		}
 		i = p.instruction(i, limit, len(text)-len(trimmed), cont, seg)
 	}
 	if limit < len(lines) {
-		f.Nodes = append(f.Nodes, &Node{Kind: UnreadNode, Start: limit, End: len(lines)})
+		f.Nodes = append(f.Nodes, p.node(Node{Kind: UnreadNode, Start: limit, End: len(lines)}))
 		p.fail(limit, "dockerfile line greater than max allowed size of %d", maxLine-1)
 	}
+}
+
+func (p *fileParser) node(n Node) *Node {
+	p.nodes = append(p.nodes, n)
+	return &p.nodes[len(p.nodes)-1]
 }
 
 // instruction reads the instruction starting at line i and returns the
 // index of the line after it.
 func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	f := p.f
-	n := &Node{Kind: InstructionNode, Start: i}
-	n.Parts = append(n.Parts, Part{Kind: SegmentPart, Line: i, SegStart: lead, SegEnd: lead + seg, Cont: cont})
-	var joined strings.Builder
-	joined.Write(f.Lines[i].Text[lead : lead+seg])
+	n := p.node(Node{Kind: InstructionNode, Start: i})
+	p0 := len(p.parts)
+	p.parts = append(p.parts, Part{Kind: SegmentPart, Line: i, SegStart: lead, SegEnd: lead + seg, Cont: cont})
+	first := f.Lines[i].Text[lead : lead+seg]
+	var joined []byte
 	i++
+	if cont {
+		joined = append(make([]byte, 0, 256), first...)
+	}
 	for cont && i < limit {
 		text := f.Lines[i].Text
 		switch {
 		case isCommentLine(text):
-			n.Parts = append(n.Parts, Part{Kind: CommentPart, Line: i})
+			p.parts = append(p.parts, Part{Kind: CommentPart, Line: i})
 		case len(trimLeftSpace(text)) == 0:
-			n.Parts = append(n.Parts, Part{Kind: BlankPart, Line: i})
+			p.parts = append(p.parts, Part{Kind: BlankPart, Line: i})
 		default:
 			var s int
 			cont, s = continuation(text, f.Escape)
-			n.Parts = append(n.Parts, Part{Kind: SegmentPart, Line: i, SegEnd: s, Cont: cont})
-			joined.Write(text[:s])
+			p.parts = append(p.parts, Part{Kind: SegmentPart, Line: i, SegEnd: s, Cont: cont})
+			joined = append(joined, text[:s]...)
 		}
 		i++
 	}
+	n.Parts = p.parts[p0:len(p.parts):len(p.parts)]
 	n.BodyStart = i
-	line := joined.String()
+	var line string
+	if joined == nil {
+		line = string(first)
+	} else {
+		line = string(joined)
+	}
 	ln, err := lowerLine(line, 0, len(line), f.Escape)
 	if err != nil {
 		p.fail(n.Start, "%s", err.Error())

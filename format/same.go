@@ -3,6 +3,7 @@ package format
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -90,16 +91,35 @@ func sameShell(a, b string, esc byte) bool {
 	return wordsOnly(a, esc) == wordsOnly(b, esc)
 }
 
+// shellTools is a parser and printer for canonicalShell; making them is
+// dearer than using them, so they are pooled.
+type shellTools struct {
+	parser  *syntax.Parser
+	printer *syntax.Printer
+	reader  strings.Reader
+	out     strings.Builder
+}
+
+var shellPool = sync.Pool{New: func() any {
+	return &shellTools{
+		parser:  syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash)),
+		printer: syntax.NewPrinter(),
+	}
+}}
+
 func canonicalShell(s string) (string, error) {
-	f, err := syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(s), "")
+	t := shellPool.Get().(*shellTools)
+	defer shellPool.Put(t)
+	t.reader.Reset(s)
+	f, err := t.parser.Parse(&t.reader, "")
 	if err != nil {
 		return "", err
 	}
-	var sb strings.Builder
-	if err := syntax.NewPrinter().Print(&sb, f); err != nil {
+	t.out.Reset()
+	if err := t.printer.Print(&t.out, f); err != nil {
 		return "", err
 	}
-	return sb.String(), nil
+	return t.out.String(), nil
 }
 
 // wordsOnly replaces each run of blanks outside quotes with one space

@@ -1,0 +1,136 @@
+package format
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+)
+
+// benchCorpus reads every file of $DFMT_CORPUS/valid.
+func benchCorpus(b *testing.B) (srcs [][]byte, size int64) {
+	dir := os.Getenv("DFMT_CORPUS")
+	if dir == "" {
+		b.Skip("DFMT_CORPUS not set: the benchmarks run over the corpus")
+	}
+	err := filepath.WalkDir(filepath.Join(dir, "valid"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		srcs = append(srcs, src)
+		size += int64(len(src))
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srcs, size
+}
+
+func buildkitParseAll(srcs [][]byte) {
+	for _, src := range srcs {
+		parser.Parse(bytes.NewReader(src))
+	}
+}
+
+// perOp runs fn under b and returns its time per run in nanoseconds.
+func perOp(b *testing.B, size int64, fn func()) float64 {
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		fn()
+	}
+	return float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+}
+
+// ratioTo reports how many times faster than BuildKit's parse of the same
+// inputs one run of ours took.
+func ratioTo(b *testing.B, srcs [][]byte, ours float64) {
+	// testing.Benchmark cannot nest inside a benchmark: time it by hand,
+	// for at least half a second.
+	n := 0
+	start := time.Now()
+	for time.Since(start) < 500*time.Millisecond {
+		buildkitParseAll(srcs)
+		n++
+	}
+	bk := float64(time.Since(start).Nanoseconds()) / float64(n)
+	b.ReportMetric(bk/ours, "x-faster-than-buildkit-parse")
+}
+
+// BenchmarkBuildKitParse is the reference: BuildKit's parser over the
+// corpus.
+func BenchmarkBuildKitParse(b *testing.B) {
+	srcs, size := benchCorpus(b)
+	perOp(b, size, func() { buildkitParseAll(srcs) })
+}
+
+// BenchmarkParse is dfmt's parser (lossless tree and lowering) over the
+// corpus, with its speed-up over BuildKit's parser.
+func BenchmarkParse(b *testing.B) {
+	srcs, size := benchCorpus(b)
+	ns := perOp(b, size, func() {
+		for _, src := range srcs {
+			Parse(src)
+		}
+	})
+	ratioTo(b, srcs, ns)
+}
+
+// BenchmarkFormat is the whole formatter, parse, print and safety check,
+// over the corpus, with its speed-up over BuildKit's parse alone.
+func BenchmarkFormat(b *testing.B) {
+	srcs, size := benchCorpus(b)
+	ns := perOp(b, size, func() {
+		for _, src := range srcs {
+			if _, err := Format(src, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	ratioTo(b, srcs, ns)
+}
+
+// generate makes a Dockerfile of about size bytes: stages with long RUN
+// chains, continuation comments, ENV and LABEL lists and heredocs.
+func generate(size int) []byte {
+	var sb strings.Builder
+	sb.WriteString("# syntax=docker/dockerfile:1\nARG BASE=debian:bookworm\n")
+	for i := 0; sb.Len() < size; i++ {
+		fmt.Fprintf(&sb, "\n# stage %d\nfrom  ${BASE}  as  stage%d\n", i, i)
+		fmt.Fprintf(&sb, "ENV A%d=1 \\\n  B%d=\"two words\" \\\n  C%d=three\n", i, i, i)
+		sb.WriteString("RUN set -eux; \\\n\tapt-get update && \\\n\tapt-get install -y --no-install-recommends \\\n")
+		for k := 0; k < 20; k++ {
+			fmt.Fprintf(&sb, "\t\tpackage-%d-%d \\\n", i, k)
+		}
+		sb.WriteString("# the cache goes\n\t&& rm -rf /var/lib/apt/lists/*\n")
+		fmt.Fprintf(&sb, "COPY  --from=stage%d  /a /b\n", i)
+		sb.WriteString("RUN <<EOF\n")
+		for k := 0; k < 20; k++ {
+			fmt.Fprintf(&sb, "echo line %d of a heredoc body   \n", k)
+		}
+		sb.WriteString("EOF\nCMD [ \"run\" ,\"--flag\" ]\n")
+	}
+	return []byte(sb.String())
+}
+
+// BenchmarkScale formats generated files of growing size; time per byte
+// should stay flat.
+func BenchmarkScale(b *testing.B) {
+	for _, size := range []int{100 << 10, 500 << 10, 1 << 20, 10 << 20} {
+		src := generate(size)
+		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
+			perOp(b, int64(len(src)), func() {
+				if _, err := Format(src, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
