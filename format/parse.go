@@ -363,4 +363,3 @@ func parseHeredoc(src string) (*Heredoc, error) {
 	rq := strings.Count(raw[0], `'`) + strings.Count(raw[0], `"`)
 	return &Heredoc{Name: words[0], Expand: q == rq, Chomp: m[2] == "-", FileDescriptor: uint(fd)}, nil
 }
-
