@@ -317,37 +317,24 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int) []piece {
 	return ps
 }
 
-// shellWords splits shell text at blanks outside quotes and escapes. It
-// only finds where line breaks may be re-indented; it does not parse shell.
+// shellWords splits shell text at the blanks that only separate words
+// (see topBlanks). It only finds where line breaks may be re-indented; it
+// does not parse shell. Where topBlanks cannot tell, the whole text is one
+// word, and its line breaks stay as written.
 func shellWords(text string, a, b int, esc byte) []span {
 	var out []span
-	start := -1
-	var quote byte
-	for i := a; i < b; i++ {
-		c := text[i]
-		if quote == 0 && (c == ' ' || c == '\t') {
-			if start >= 0 {
-				out = append(out, span{start, i})
-				start = -1
-			}
-			continue
+	start := a
+	ok := topBlanks(text[a:b], esc, func(i, j int) {
+		if i > 0 {
+			out = append(out, span{start, a + i})
 		}
-		if start < 0 {
-			start = i
-		}
-		switch {
-		case c == esc && quote != '\'':
-			i++
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		}
+		start = a + j
+	})
+	if !ok {
+		return []span{{a, b}}
 	}
-	if start >= 0 {
-		out = append(out, span{start, min(b, len(text))})
+	if start < b {
+		out = append(out, span{start, b})
 	}
 	return out
 }

@@ -78,6 +78,15 @@ func sameShell(a, b string, esc byte) bool {
 	if a == b {
 		return true
 	}
+	// Outside quotes and parameter expansions, a run of blanks only
+	// separates words, so texts equal but for the length of such runs run
+	// the same program; that saves parsing the shell in the common case of
+	// re-indented continuation lines.
+	wa, okA := wordsOnly(a, esc)
+	wb, okB := wordsOnly(b, esc)
+	if okA && okB && wa == wb {
+		return true
+	}
 	if esc == '\\' {
 		pa, errA := canonicalShell(a)
 		pb, errB := canonicalShell(b)
@@ -88,7 +97,7 @@ func sameShell(a, b string, esc byte) bool {
 			return false
 		}
 	}
-	return wordsOnly(a, esc) == wordsOnly(b, esc)
+	return okA && okB && wa == wb
 }
 
 // shellTools is a parser and printer for canonicalShell; making them is
@@ -120,36 +129,4 @@ func canonicalShell(s string) (string, error) {
 		return "", err
 	}
 	return t.out.String(), nil
-}
-
-// wordsOnly replaces each run of blanks outside quotes with one space
-// and trims the ends.
-func wordsOnly(s string, esc byte) string {
-	var sb strings.Builder
-	var quote byte
-	space := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if quote == 0 && (c == ' ' || c == '\t') {
-			space = true
-			continue
-		}
-		if space && sb.Len() > 0 {
-			sb.WriteByte(' ')
-		}
-		space = false
-		sb.WriteByte(c)
-		switch {
-		case c == esc && quote != '\'' && i+1 < len(s):
-			i++
-			sb.WriteByte(s[i])
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			quote = c
-		}
-	}
-	return sb.String()
 }

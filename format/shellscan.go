@@ -1,0 +1,114 @@
+package format
+
+import "strings"
+
+// topBlanks calls fn for each run [i, j) of blanks (space, tab) in s that
+// stands outside every quote, parameter expansion, command substitution
+// and backquote: the only blanks that do nothing but separate words. It
+// returns false, having stopped, where this reading may be wrong: a case
+// statement inside a command substitution, whose unbalanced ')' would end
+// the substitution early here.
+func topBlanks(s string, esc byte, fn func(i, j int)) bool {
+	const (
+		sq    = iota // '...'
+		dq           // "..."
+		ansi         // $'...'
+		brace        // ${...}
+		paren        // $(...) or (...) inside one
+		backq        // `...`
+	)
+	var stack []byte
+	if strings.Contains(s, "case") && (strings.Contains(s, "$(") || strings.Contains(s, "`")) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		top := byte(255)
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top == 255 && (c == ' ' || c == '\t') {
+			j := i
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+				j++
+			}
+			fn(i, j)
+			i = j - 1
+			continue
+		}
+		next := byte(0)
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		switch top {
+		case sq:
+			if c == '\'' {
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		case ansi:
+			if c == '\\' {
+				i++
+			} else if c == '\'' {
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		}
+		if c == esc {
+			i++
+			continue
+		}
+		switch {
+		case c == '$' && next == '{':
+			stack = append(stack, brace)
+			i++
+		case c == '$' && next == '(':
+			stack = append(stack, paren)
+			i++
+		case c == '$' && next == '\'' && top != dq:
+			stack = append(stack, ansi)
+			i++
+		case c == '`':
+			if top == backq {
+				stack = stack[:len(stack)-1]
+			} else {
+				stack = append(stack, backq)
+			}
+		case c == '"':
+			if top == dq {
+				stack = stack[:len(stack)-1]
+			} else {
+				stack = append(stack, dq)
+			}
+		case top == dq:
+			// Nothing else opens or closes inside double quotes.
+		case c == '\'':
+			stack = append(stack, sq)
+		case c == '}' && top == brace:
+			stack = stack[:len(stack)-1]
+		case c == '(' && top == paren:
+			stack = append(stack, paren)
+		case c == ')' && top == paren:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return true
+}
+
+// wordsOnly replaces each run of blanks that only separates words (see
+// topBlanks) with one space and trims the ends: texts with the same result
+// run the same program. ok is false where topBlanks cannot tell.
+func wordsOnly(s string, esc byte) (string, bool) {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	last := 0
+	ok := topBlanks(s, esc, func(i, j int) {
+		sb.WriteString(s[last:i])
+		if i > 0 && j < len(s) {
+			sb.WriteByte(' ')
+		}
+		last = j
+	})
+	sb.WriteString(s[last:])
+	return sb.String(), ok
+}
