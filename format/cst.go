@@ -53,8 +53,10 @@ type Node struct {
 	Kind       NodeKind
 	Start, End int
 
-	// Description marks a comment line that BuildKit attaches to a FROM or
-	// ARG instruction below it as its description.
+	// Description marks a comment line whose text BuildKit reads as written
+	// with the instruction below it: a FROM or ARG description, or a check
+	// directive (# check=skip=…) for that instruction. The printer keeps its
+	// indentation, which is part of that text.
 	Description bool
 
 	// Instruction nodes only.

@@ -128,6 +128,21 @@ func (p *fileParser) directive(line []byte, at int) bool {
 	return true
 }
 
+// checkComment returns the value of the check directive that a comment line
+// would carry, at column 0, for the instruction below it (BuildKit's
+// linter.WithMergedConfigFromComments), or "".
+func checkComment(text []byte) string {
+	t := trimLeftSpace(text)
+	if len(t) == 0 || t[0] != '#' {
+		return ""
+	}
+	m := directiveRE.FindSubmatch(bytes.TrimSpace(t[1:]))
+	if m == nil || !strings.EqualFold(string(m[1]), "check") {
+		return ""
+	}
+	return string(m[2])
+}
+
 // wouldBeDirective reports whether a comment line would be read as a parser
 // directive if it stood first in the file.
 func wouldBeDirective(text []byte) bool {
@@ -245,8 +260,9 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		}
 		ln.EndLine = i
 		n.Lowered = ln
-		if kw := strings.ToLower(ln.Value); kw == "from" || kw == "arg" {
-			for _, c := range p.commentLines {
+		kw := strings.ToLower(ln.Value)
+		for _, c := range p.commentLines {
+			if kw == "from" || kw == "arg" || checkComment(f.Lines[c.Start].Text) != "" {
 				c.Description = true
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -61,13 +62,24 @@ func sameNode(x, y *LNode, esc byte) bool {
 	return xa == nil && ya == nil
 }
 
-// sameDescription compares the description comments of FROM and ARG.
+// sameDescription compares the comments BuildKit reads above an
+// instruction: the description of FROM and ARG, and for every instruction
+// the check directive among them (linter.WithMergedConfigFromComments).
 func sameDescription(x, y *LNode) bool {
 	switch strings.ToLower(x.Value) {
 	case "from", "arg":
 		return slices.Equal(x.PrevComment, y.PrevComment)
 	}
-	return true
+	return prevCheck(x.PrevComment) == prevCheck(y.PrevComment)
+}
+
+func prevCheck(comments []string) string {
+	for _, c := range comments {
+		if m := directiveRE.FindStringSubmatch(strings.TrimLeftFunc(c, unicode.IsSpace)); m != nil && strings.EqualFold(m[1], "check") {
+			return m[2]
+		}
+	}
+	return ""
 }
 
 // sameShell reports whether two shell-form texts run the same program. With
