@@ -74,7 +74,7 @@ func (n *LNode) Args() []string {
 	return out
 }
 
-var errNotStringArray = errors.New("when using JSON array syntax, arrays must be comprised of strings only")
+var errNotStringArray = errors.New("when using json array syntax, arrays must be comprised of strings only")
 
 // span is a half-open byte range [s, e) of a joined line.
 type span struct{ s, e int }
@@ -513,7 +513,7 @@ func lowerNameVal(line string, a, b int, esc byte, key string) (*LNode, error) {
 	nv := splitNameVal(line, a, b, esc)
 	if nv.legacy {
 		if len(nv.spans) < 2 {
-			return nil, fmt.Errorf("%s must have two arguments", strings.ToUpper(key))
+			return nil, fmt.Errorf("%s must have two arguments", strings.ToLower(key))
 		}
 		k, v := nv.spans[0], nv.spans[1]
 		return &LNode{Value: line[k.s:k.e], Next: &LNode{Value: line[v.s:v.e], Next: &LNode{}}}, nil
@@ -522,7 +522,7 @@ func lowerNameVal(line string, a, b int, esc byte, key string) (*LNode, error) {
 	for i, w := range nv.words {
 		k, v, ok := strings.Cut(w, "=")
 		if !ok {
-			return nil, fmt.Errorf("Syntax error - can't find = in %q. Must be of the form: name=value", w)
+			return nil, fmt.Errorf("syntax error: can't find = in %q, must be of the form name=value", w)
 		}
 		x := nodes[3*i : 3*i+3]
 		x[0] = LNode{Value: k, Next: &x[1]}
