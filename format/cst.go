@@ -63,6 +63,8 @@ type Node struct {
 	Parts     []Part // lines [Start, BodyStart)
 	BodyStart int    // first heredoc body line; End when there is none
 	Lowered   *LNode // what BuildKit sees; nil when the instruction failed to parse
+
+	joined string // the joined text, as the scanner built it
 }
 
 // File is the lossless concrete syntax tree of one Dockerfile: every byte of

@@ -407,7 +407,7 @@ func lowerLine(line string, s, e int, esc byte) (*LNode, error) {
 	rest := line[c.args.s:c.args.e]
 	a, b := c.args.s, c.args.e
 	var err error
-	switch strings.ToLower(kw) {
+	switch keyword(kw) {
 	case "add", "copy", "volume":
 		var vals []string
 		var ok bool
@@ -533,4 +533,32 @@ func lowerNameVal(line string, a, b int, esc byte, key string) (*LNode, error) {
 		}
 	}
 	return &nodes[0], nil
+}
+
+// keywords are the instructions BuildKit's parser dispatches on
+// (parser.go, the dispatch table), lower case.
+var keywords = [...]string{
+	"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck",
+	"label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
+}
+
+// keyword returns kw in lower case, without allocating for the known
+// keywords, which the hot paths compare against.
+func keyword(kw string) string {
+	for _, k := range keywords {
+		if len(k) == len(kw) && strings.EqualFold(k, kw) {
+			return k
+		}
+	}
+	return strings.ToLower(kw)
+}
+
+// known reports whether BuildKit dispatches on the lower-case keyword k.
+func known(k string) bool {
+	for _, x := range keywords {
+		if x == k {
+			return true
+		}
+	}
+	return false
 }

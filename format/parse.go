@@ -246,6 +246,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	} else {
 		line = string(joined)
 	}
+	n.joined = line
 	ln, err := lowerLine(line, 0, len(line), f.Escape)
 	if err != nil {
 		p.fail(n.Start, "%s", err.Error())
@@ -260,7 +261,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		}
 		ln.EndLine = i
 		n.Lowered = ln
-		kw := strings.ToLower(ln.Value)
+		kw := keyword(ln.Value)
 		for _, c := range p.commentLines {
 			if kw == "from" || kw == "arg" || checkComment(f.Lines[c.Start].Text) != "" {
 				c.Description = true
@@ -278,7 +279,7 @@ func canContainHeredoc(n *LNode) bool {
 	if strings.EqualFold(n.Value, "onbuild") && n.Next != nil && len(n.Next.Children) > 0 {
 		n = n.Next.Children[0]
 	}
-	switch strings.ToLower(n.Value) {
+	switch keyword(n.Value) {
 	case "add", "copy", "run":
 		return !n.JSON
 	}

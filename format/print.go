@@ -45,16 +45,16 @@ func (f *File) Joined(n *Node) string { return f.join(n).text }
 
 func (f *File) join(n *Node) joined {
 	var j joined
-	var sb strings.Builder
 	var pending []int
+	pos := 0
 	for k, pt := range n.Parts {
 		switch pt.Kind {
 		case SegmentPart:
 			if k > 0 {
-				j.breaks = append(j.breaks, brk{pos: sb.Len(), comments: pending})
+				j.breaks = append(j.breaks, brk{pos: pos, comments: pending})
 				pending = nil
 			}
-			sb.Write(f.Lines[pt.Line].Text[pt.SegStart:pt.SegEnd])
+			pos += pt.SegEnd - pt.SegStart
 		case CommentPart:
 			pending = append(pending, pt.Line)
 		}
@@ -63,12 +63,12 @@ func (f *File) join(n *Node) joined {
 	for k := len(n.Parts) - 1; k >= 0; k-- {
 		if n.Parts[k].Kind == SegmentPart {
 			if n.Parts[k].Cont {
-				j.breaks = append(j.breaks, brk{pos: sb.Len(), comments: pending})
+				j.breaks = append(j.breaks, brk{pos: pos, comments: pending})
 			}
 			break
 		}
 	}
-	j.text = sb.String()
+	j.text = n.joined
 	j.first = n.Parts[0]
 	return j
 }
@@ -215,12 +215,19 @@ func (p *printer) instruction(n *Node) bool {
 }
 
 func upperKeyword(kw string) (string, bool) {
-	switch strings.ToLower(kw) {
-	case "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck",
-		"label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir":
+	k := keyword(kw)
+	if !known(k) {
+		return "", false
+	}
+	if k == kw {
 		return strings.ToUpper(kw), true
 	}
-	return "", false
+	for i := 0; i < len(kw); i++ {
+		if c := kw[i]; c >= 'a' && c <= 'z' {
+			return strings.ToUpper(kw), true
+		}
+	}
+	return kw, true
 }
 
 // pieces splits the instruction line text[s:e] into what the printer
@@ -232,7 +239,8 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 	if !known {
 		return nil, false
 	}
-	ps := []piece{{s: c.keyword.s, e: c.keyword.e, text: kw}}
+	ps := make([]piece, 1, 8)
+	ps[0] = piece{s: c.keyword.s, e: c.keyword.e, text: kw}
 	for _, fl := range c.flags {
 		ps = append(ps, piece{s: fl.s, e: fl.e})
 	}
@@ -245,7 +253,7 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 			ps = append(ps, piece{s: w.s, e: w.e})
 		}
 	}
-	switch strings.ToLower(kw) {
+	switch keyword(kw) {
 	case "add", "copy", "volume":
 		if _, toks, ok, _ := jsonArray(text, a, b); ok {
 			ps = appendJSON(ps, text, toks)

@@ -20,7 +20,7 @@ func sameNode(x, y *LNode, esc byte) bool {
 		!slices.Equal(x.Flags, y.Flags) || !slices.Equal(x.Heredocs, y.Heredocs) {
 		return false
 	}
-	kw := strings.ToLower(x.Value)
+	kw := keyword(x.Value)
 	xa, ya := x.Next, y.Next
 	switch kw {
 	case "onbuild":
@@ -66,7 +66,7 @@ func sameNode(x, y *LNode, esc byte) bool {
 // instruction: the description of FROM and ARG, and for every instruction
 // the check directive among them (linter.WithMergedConfigFromComments).
 func sameDescription(x, y *LNode) bool {
-	switch strings.ToLower(x.Value) {
+	switch keyword(x.Value) {
 	case "from", "arg":
 		return slices.Equal(x.PrevComment, y.PrevComment)
 	}
