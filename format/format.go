@@ -34,11 +34,11 @@ func Format(src []byte, opts Options) (*Result, error) {
 		if whole {
 			break
 		}
-		if p.verbatim == nil {
-			p.verbatim = map[int]bool{}
+		if p.keep == nil {
+			p.keep = map[int]bool{}
 		}
 		for _, k := range bad {
-			p.verbatim[k] = true
+			p.keep[k] = true
 			res.Fallbacks = append(res.Fallbacks, f.Nodes[k].Start+1)
 		}
 	}

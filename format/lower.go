@@ -518,6 +518,9 @@ func lowerNameVal(line string, a, b int, esc byte, key string) (*LNode, error) {
 		k, v := nv.spans[0], nv.spans[1]
 		return &LNode{Value: line[k.s:k.e], Next: &LNode{Value: line[v.s:v.e], Next: &LNode{}}}, nil
 	}
+	if len(nv.words) == 0 {
+		return nil, nil
+	}
 	nodes := make([]LNode, 3*len(nv.words))
 	for i, w := range nv.words {
 		k, v, ok := strings.Cut(w, "=")

@@ -143,6 +143,20 @@ func checkComment(text []byte) string {
 	return string(m[2])
 }
 
+// directiveValue returns the name and value of the directive a comment line
+// carries, or "".
+func directiveValue(text []byte) string {
+	rest, ok := bytes.CutPrefix(trimLeftSpace(text), []byte("#"))
+	if !ok {
+		return ""
+	}
+	m := directiveRE.FindSubmatch(trimLeftSpace(rest))
+	if m == nil {
+		return ""
+	}
+	return strings.ToLower(string(m[1])) + "=" + string(m[2])
+}
+
 // wouldBeDirective reports whether a comment line would be read as a parser
 // directive if it stood first in the file.
 func wouldBeDirective(text []byte) bool {

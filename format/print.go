@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"strings"
+	"unicode"
 )
 
 // gap is how the printer fills the space before a piece of an instruction
@@ -80,8 +81,8 @@ type printer struct {
 	eol    []byte
 	indent string // one level
 	esc    byte
-	// verbatim marks instructions (by node index) to print as written.
-	verbatim map[int]bool
+	// keep marks instructions (by node index) to print as written.
+	keep map[int]bool
 }
 
 func newPrinter(f *File, opts Options) *printer {
@@ -120,19 +121,35 @@ func (p *printer) line(b []byte) {
 	p.out = append(p.out, p.eol...)
 }
 
-// raw prints lines [s, e) exactly as written, line ends included, adding
-// a line end to a last line that lacks one.
+// raw prints lines [s, e) as written but for their line ends, which become
+// the file's: outside heredoc bodies a line end is never content.
 func (p *printer) raw(s, e int) {
+	for i := s; i < e; i++ {
+		p.line(p.f.Lines[i].Text)
+	}
+}
+
+// body prints heredoc body lines [s, e) exactly as written, line ends
+// included, adding a line end to a last line that lacks one.
+func (p *printer) body(s, e int) {
 	for i := s; i < e; i++ {
 		l := p.f.Lines[i]
 		p.out = append(p.out, l.Text...)
+		p.out = append(p.out, l.EOL...)
 		if len(l.EOL) == 0 || l.EOL[len(l.EOL)-1] != '\n' {
-			p.out = append(p.out, l.EOL...)
 			p.out = append(p.out, p.eol...)
-		} else {
-			p.out = append(p.out, l.EOL...)
 		}
 	}
+}
+
+// node prints a node as written (line ends aside).
+func (p *printer) verbatim(n *Node) {
+	if n.Kind == InstructionNode {
+		p.raw(n.Start, n.BodyStart)
+		p.body(n.BodyStart, n.End)
+		return
+	}
+	p.raw(n.Start, n.End)
 }
 
 func commentWord(text []byte) string {
@@ -150,7 +167,7 @@ func (p *printer) print() []byte {
 	off := false
 	for k, n := range f.Nodes {
 		if off {
-			p.raw(n.Start, n.End)
+			p.verbatim(n)
 			if n.Kind == CommentNode && commentWord(f.Lines[n.Start].Text) == "dfmt:on" {
 				off = false
 			}
@@ -175,15 +192,20 @@ func (p *printer) print() []byte {
 				off = true
 			}
 		case DirectiveNode:
-			p.line(p.trimTrailing(f.Lines[n.Start].Text))
+			// A directive's value may end in blanks it needs.
+			text := f.Lines[n.Start].Text
+			if t := p.trimTrailing(text); directiveValue(t) == directiveValue(text) {
+				text = t
+			}
+			p.line(text)
 		case InstructionNode:
 			ignore := k > 0 && f.Nodes[k-1].Kind == CommentNode && f.Nodes[k-1].End == n.Start &&
 				commentWord(f.Lines[n.Start-1].Text) == "dfmt:ignore"
-			if ignore || p.verbatim[k] || !p.instruction(n) {
-				p.raw(n.Start, n.End)
+			if ignore || p.keep[k] || !p.instruction(n) {
+				p.verbatim(n)
 			}
 		default:
-			p.raw(n.Start, n.End)
+			p.verbatim(n)
 		}
 	}
 	return p.out
@@ -210,7 +232,7 @@ func (p *printer) instruction(n *Node) bool {
 		}
 	}
 	p.emit(j, pieces)
-	p.raw(n.BodyStart, n.End)
+	p.body(n.BodyStart, n.End)
 	return true
 }
 
@@ -245,6 +267,15 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 		ps = append(ps, piece{s: fl.s, e: fl.e})
 	}
 	a, b := c.args.s, c.args.e
+	// The "--" that ends the flags is no flag, but it is text.
+	if len(c.flags) > 0 || c.keyword.e < a {
+		last := ps[len(ps)-1].e
+		for _, w := range wsFields(text, last, a, 0) {
+			if w.s < w.e && !isBlank(text[w.s:w.e]) {
+				ps = append(ps, piece{s: w.s, e: w.e})
+			}
+		}
+	}
 	if a == b {
 		return ps, true
 	}
@@ -272,7 +303,13 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 		_, sp := parseWords(text, a, b, p.esc)
 		words(sp)
 	case "env", "label":
-		words(splitNameVal(text, a, b, p.esc).spans)
+		nv := splitNameVal(text, a, b, p.esc)
+		if nv.legacy && len(nv.spans) == 2 && text[nv.spans[0].e-1] == p.esc {
+			// The key's last character escapes the first blank after it:
+			// no blank there can be moved without changing the words.
+			return nil, false
+		}
+		words(nv.spans)
 	case "maintainer", "stopsignal", "user", "workdir":
 		ps = append(ps, piece{s: a, e: b})
 	case "cmd", "entrypoint", "run", "shell":
@@ -410,4 +447,8 @@ func (p *printer) emit(j joined, ps []piece) {
 		return
 	}
 	p.out = append(p.out, p.eol...)
+}
+
+func isBlank(s string) bool {
+	return strings.TrimFunc(s, unicode.IsSpace) == ""
 }
