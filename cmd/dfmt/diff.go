@@ -11,11 +11,12 @@ import (
 // diffContext is the number of unchanged lines around each change.
 const diffContext = 3
 
-// maxDiffLines is how many distinct lines diffmatchpatch's line mode can
-// tell apart: it encodes each line as one rune, and there are 1,112,064 of
-// them. Above this, unifiedDiff falls back to one hunk that replaces
-// everything between the common head and tail: still a correct diff.
-const maxDiffLines = 1_000_000
+// maxDiffLines bounds the lines given to diffmatchpatch, whose line mode
+// encodes each distinct line as one rune and so can tell apart no more
+// than about 1,112,000. Above it, unifiedDiff falls back to replacing
+// everything between the common head and tail: a correct diff, if not a
+// minimal one. A variable for tests.
+var maxDiffLines = 1_000_000
 
 // A diffLine is one line of a unified diff: kind is ' ', '-' or '+', and
 // text the line with its line end, if it has one.

@@ -252,14 +252,14 @@ var numRange = regexp.MustCompile(`^([+-]?[0-9]+)\.\.([+-]?[0-9]+)$`)
 
 // globRegexp translates an EditorConfig glob to a regular expression:
 //
-//	*          any characters but "/"
-//	**         any characters
-//	/**/       also a single "/" (zero directories)
-//	?          one character but "/"
-//	[abc] [!abc] [a-z]  one character in (or not in) the set
-//	{a,b,c}    any of the alternatives, which may nest
-//	{n1..n2}   an integer from n1 to n2, checked after matching
-//	\c         c itself
+//   - any characters but "/"
+//     **         any characters
+//     /**/       also a single "/" (zero directories)
+//     ?          one character but "/"
+//     [abc] [!abc] [a-z]  one character in (or not in) the set
+//     {a,b,c}    any of the alternatives, which may nest
+//     {n1..n2}   an integer from n1 to n2, checked after matching
+//     \c         c itself
 //
 // Every {n1..n2} appends its bounds to ranges and becomes a capture group;
 // every other group is non-capturing.

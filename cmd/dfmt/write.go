@@ -36,9 +36,13 @@ func (e *writeError) Unwrap() error { return e.err }
 //     cli.md demands. dfmt renames, like sed -i and shfmt: the name given is
 //     the new file, and other names of the old file keep the old text.
 //
-//   - Only a regular file is written. A file whose identity, size or
-//     modification time changed since it was read (someone is editing it)
-//     is not written, so their edit is not lost.
+//   - Only a regular file that this process may write is written: the
+//     rename needs only the directory's permission, but a read-only file
+//     stays read-only, as with gofmt.
+//
+//   - A file whose identity, size or modification time changed since it
+//     was read (someone is editing it) is not written, so that their edit
+//     is not lost.
 func writeFile(path string, follow bool, read fs.FileInfo, src, res []byte) error {
 	target := path
 	fi, err := os.Lstat(path)
@@ -61,6 +65,9 @@ func writeFile(path string, follow bool, read fs.FileInfo, src, res []byte) erro
 	}
 	if !unchanged(fi, read, int64(len(src))) {
 		return &writeError{errChanged}
+	}
+	if err := writable(target); err != nil {
+		return &writeError{err}
 	}
 
 	tmp, err := createTemp(filepath.Dir(target), "."+filepath.Base(target)+".dfmt-*")
