@@ -356,7 +356,7 @@ func TestWriteRaces(t *testing.T) {
 			return os.WriteFile(p, []byte("from edited\n"), 0o644)
 		}, "changed while being formatted", "from edited\n"},
 		{"same size edit", func(p string) error {
-			time.Sleep(10 * time.Millisecond) // a later modification time
+			time.Sleep(50 * time.Millisecond) // a later modification time, whatever the clock tick
 			return os.WriteFile(p, []byte("from b\n"), 0o644)
 		}, "changed while being formatted", "from b\n"},
 		{"replaced", func(p string) error {
