@@ -22,6 +22,7 @@ type piece struct {
 	s, e int
 	gap  gap // what stands before the piece
 	text string
+	sh   *shellPlan // a shell body printed in rule 15's layout (shell.go)
 }
 
 // brk is a line break of the source instruction: the joined text continues
@@ -83,6 +84,7 @@ type printer struct {
 	esc    byte
 	// keep marks instructions (by node index) to print as written.
 	keep map[int]bool
+	sh   shellState
 }
 
 func newPrinter(f *File, opts Options) *printer {
@@ -217,6 +219,7 @@ func (p *printer) instruction(n *Node) bool {
 	if n.Lowered == nil {
 		return false
 	}
+	p.sh.cur = n
 	j := p.f.join(n)
 	if j.first.SegEnd == j.first.SegStart {
 		return false // a lone continuation character opens it
@@ -313,7 +316,7 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 	case "maintainer", "stopsignal", "user", "workdir":
 		ps = append(ps, piece{s: a, e: b})
 	case "cmd", "entrypoint", "run", "shell":
-		ps = p.appendMaybeJSON(ps, text, a, b)
+		ps = p.appendMaybeJSON(ps, text, a, b, keyword(kw) != "shell")
 	case "healthcheck":
 		typ, cmd := healthSplit(text, a, b)
 		pc := piece{s: typ.s, e: typ.e}
@@ -322,7 +325,7 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 		}
 		ps = append(ps, pc)
 		if cmd < b {
-			ps = p.appendMaybeJSON(ps, text, cmd, b)
+			ps = p.appendMaybeJSON(ps, text, cmd, b, strings.EqualFold(text[typ.s:typ.e], "cmd"))
 		}
 	case "onbuild":
 		sub, ok := p.pieces(text, a, b)
@@ -348,9 +351,17 @@ func appendJSON(ps []piece, text string, toks []span) []piece {
 	return ps
 }
 
-func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int) []piece {
+// appendMaybeJSON appends an exec-form array, or shell-form text: laid out
+// as shell where shell is set and the body allows (shellPlan), else as
+// words that keep their spacing.
+func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, shell bool) []piece {
 	if _, toks, ok, _ := jsonArray(text, a, b); ok {
 		return appendJSON(ps, text, toks)
+	}
+	if shell {
+		if plan := p.shellPlan(text, a, b); plan != nil {
+			return append(ps, piece{s: a, e: b, gap: gapSpace, sh: plan})
+		}
 	}
 	for i, w := range shellWords(text, a, b, p.esc) {
 		g := gapKeep
@@ -417,6 +428,11 @@ func (p *printer) emit(j joined, ps []piece) {
 			case pc.gap == gapKeep:
 				p.out = append(p.out, j.text[prevEnd:pc.s]...)
 			}
+		}
+		if pc.sh != nil {
+			bi = p.emitShell(j, pc, bi)
+			prevEnd = pc.e
+			continue
 		}
 		if pc.text != "" && (bi >= len(j.breaks) || j.breaks[bi].pos >= pc.e) {
 			p.out = append(p.out, pc.text...)

@@ -1,0 +1,680 @@
+package format
+
+// This file lays out shell-form bodies (style rule 15). A body is parsed
+// once with mvdan.cc/sh/v3/syntax, and the parse is only used to cut the
+// body into tokens: words, assignments, redirections, operators and
+// reserved words, each with the shell nesting it sits at. The printer then
+// prints every token's bytes as written and decides only what stands
+// between two tokens: one space, nothing, or a line break where the author
+// had one. So the output runs the same program by construction (only blanks
+// between the shell's own tokens change, and no token moves), and what is
+// content (quotes, $(...), backquotes, arithmetic, comments) keeps its
+// bytes, line breaks inside it included.
+//
+// mvdan's own printer is not used: it prints some escaped newlines as real
+// ones ("a; b" on two lines, "then" and "do" lines), which a Dockerfile
+// cannot hold, and it rewrites text inside $(...) and double quotes.
+
+import (
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// shellReason says why a shell-form body was laid out or kept as written.
+type shellReason uint8
+
+const (
+	shellLaidOut     shellReason = iota // parsed and printed in rule 15's layout
+	shellEscape                         // "# escape=`": a Windows file, not POSIX shell
+	shellNotPOSIX                       // a SHELL instruction names a shell that is not POSIX
+	shellWindows                        // the stage's base image is a Windows one
+	shellOnbuild                        // ONBUILD in a stage whose shell ends up not POSIX
+	shellHeredoc                        // RUN with heredocs: the text alone is not the script
+	shellParse                          // mvdan.cc/sh does not parse it (as bash)
+	shellUnsupported                    // a construct the layout does not handle (mksh, zsh forms)
+	shellUncovered                      // the tokens do not account for every byte (a walker gap)
+	shellPanic                          // the parser or the walker panicked
+	numShellReasons
+)
+
+var shellReasonNames = [numShellReasons]string{
+	"laid out",
+	"not POSIX: backtick escape",
+	"not POSIX: SHELL names another shell",
+	"not POSIX: Windows base image",
+	"not POSIX: ONBUILD in a stage whose shell is not POSIX",
+	"RUN with heredocs",
+	"does not parse as shell",
+	"unsupported shell construct",
+	"tokens do not cover the text",
+	"panic in the shell layout",
+}
+
+func (r shellReason) String() string { return shellReasonNames[r] }
+
+// Token kinds, for the line-break rules of rule 15.
+const (
+	tokPlain = iota
+	tokLead  // &&, ||, |, |&: begins the next line at a break
+	tokTrail // ;, &, ;;, ;&, ;;&: ends its line at a break
+)
+
+// shTok is one token of a shell body: bytes [s, e) of the joined
+// instruction text, printed as written.
+type shTok struct {
+	s, e  int
+	depth int // shell nesting: the indent levels added to a line it starts
+	kind  uint8
+	// glueBefore and glueAfter ask for no space on that side, as shfmt
+	// prints "a;", "(a)", "a)" in case patterns, "f()" and ">&2".
+	glueBefore, glueAfter bool
+}
+
+// shellPlan is the token list of a body that can be laid out.
+type shellPlan struct {
+	toks []shTok
+}
+
+// shellState is the printer's state for shell bodies.
+type shellState struct {
+	cur    *Node                 // the instruction being printed
+	ctx    map[*Node]shellReason // why each instruction's shell is not POSIX (absent: it is)
+	ctxFor *File
+	parser *syntax.Parser
+	reader strings.Reader
+	walker shWalker
+	// record, when set (by tests), learns what became of each shell body.
+	record func(n *Node, r shellReason)
+	gaps   []shGap
+}
+
+// posixShells are the SHELL programs whose command line is POSIX shell
+// (style rule 15: "no SHELL instruction naming another shell").
+var posixShells = map[string]bool{"sh": true, "bash": true, "dash": true, "ash": true, "ksh": true, "mksh": true}
+
+// windowsImage reports whether a FROM image is a Windows one, whose
+// default shell is cmd.exe.
+func windowsImage(ref string) bool {
+	r := strings.ToLower(ref)
+	return strings.HasPrefix(r, "mcr.microsoft.com/windows") ||
+		strings.Contains(r, "windowsservercore") || strings.Contains(r, "nanoserver") ||
+		strings.HasPrefix(r, "mcr.microsoft.com/dotnet/framework")
+}
+
+// contexts finds, for every instruction of f, whether its shell is POSIX,
+// following FROM and SHELL as BuildKit does: SHELL lasts until the next
+// FROM, and a stage built FROM an earlier stage starts with that stage's
+// shell as it ends. An ONBUILD trigger runs in a later build with the shell
+// the image ends with, so it counts as POSIX only if its stage's shell is
+// POSIX both where it stands and at the stage's end.
+func (s *shellState) contexts(f *File) {
+	s.ctxFor = f
+	s.ctx = map[*Node]shellReason{}
+	if f.Escape != '\\' {
+		for _, n := range f.Nodes {
+			if n.Kind == InstructionNode {
+				s.ctx[n] = shellEscape
+			}
+		}
+		return
+	}
+	stages := map[string]shellReason{}
+	cur := shellLaidOut
+	name := ""
+	var onbuilds []*Node
+	endStage := func() {
+		if name != "" {
+			stages[name] = cur
+		}
+		if cur != shellLaidOut {
+			for _, n := range onbuilds {
+				if _, ok := s.ctx[n]; !ok {
+					s.ctx[n] = shellOnbuild
+				}
+			}
+		}
+		onbuilds = onbuilds[:0]
+	}
+	for _, n := range f.Nodes {
+		if n.Kind != InstructionNode || n.Lowered == nil {
+			continue
+		}
+		ln := n.Lowered
+		switch keyword(ln.Value) {
+		case "from":
+			endStage()
+			args := ln.Args()
+			cur, name = shellLaidOut, ""
+			if len(args) > 0 {
+				img := strings.ToLower(args[0])
+				if r, ok := stages[img]; ok {
+					cur = r
+				} else if windowsImage(img) {
+					cur = shellWindows
+				}
+			}
+			for _, fl := range ln.Flags {
+				if v, ok := strings.CutPrefix(strings.ToLower(fl), "platform="); ok && strings.HasPrefix(v, "windows") {
+					cur = shellWindows
+				}
+			}
+			if len(args) == 3 && strings.EqualFold(args[1], "as") {
+				name = strings.ToLower(args[2])
+			}
+		case "shell":
+			cur = shellNotPOSIX
+			if ln.JSON && ln.Next != nil {
+				prog := strings.ToLower(ln.Next.Value)
+				if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
+					prog = prog[i+1:]
+				}
+				if posixShells[strings.TrimSuffix(prog, ".exe")] {
+					cur = shellLaidOut
+				}
+			}
+		case "onbuild":
+			onbuilds = append(onbuilds, n)
+		}
+		if cur != shellLaidOut {
+			s.ctx[n] = cur
+		}
+	}
+	endStage()
+}
+
+// shellPlan parses the shell-form body text[a:b] of the instruction being
+// printed and returns its tokens, or nil with the reason it is kept as
+// written.
+func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
+	s := &p.sh
+	n := s.cur
+	r := shellLaidOut
+	defer func() {
+		if recover() != nil {
+			plan, r = nil, shellPanic
+		}
+		if s.record != nil && n != nil {
+			s.record(n, r)
+		}
+	}()
+	if n == nil {
+		r = shellUnsupported
+		return nil
+	}
+	if s.ctxFor != p.f {
+		s.contexts(p.f)
+	}
+	if why, ok := s.ctx[n]; ok {
+		r = why
+		return nil
+	}
+	if n.Lowered == nil || len(n.Lowered.Heredocs) > 0 {
+		r = shellHeredoc
+		return nil
+	}
+	if s.parser == nil {
+		s.parser = syntax.NewParser(syntax.KeepComments(true), syntax.Variant(syntax.LangBash))
+	}
+	body := text[a:b]
+	s.reader.Reset(body)
+	f, err := s.parser.Parse(&s.reader, "")
+	if err != nil {
+		r = shellParse
+		return nil
+	}
+	w := &s.walker
+	w.reset(body)
+	w.stmts(f.Stmts, 0)
+	if w.bad == shellLaidOut {
+		w.finish(f)
+	}
+	if w.bad != shellLaidOut {
+		r = w.bad
+		return nil
+	}
+	toks := make([]shTok, len(w.toks))
+	for i, t := range w.toks {
+		t.s += a
+		t.e += a
+		toks[i] = t
+	}
+	return &shellPlan{toks: toks}
+}
+
+// shWalker cuts a parsed body into tokens.
+type shWalker struct {
+	src  string
+	toks []shTok
+	bad  shellReason
+}
+
+func (w *shWalker) reset(src string) {
+	w.src, w.toks, w.bad = src, w.toks[:0], shellLaidOut
+}
+
+func (w *shWalker) fail(r shellReason) {
+	if w.bad == shellLaidOut {
+		w.bad = r
+	}
+}
+
+// add appends the token [s, e) and returns its index.
+func (w *shWalker) add(s, e, depth int, kind uint8) int {
+	if s < 0 || e <= s || e > len(w.src) {
+		w.fail(shellUncovered)
+		s, e = 0, 0
+	}
+	w.toks = append(w.toks, shTok{s: s, e: e, depth: depth, kind: kind})
+	return len(w.toks) - 1
+}
+
+// word appends the token of a fixed text at pos, checking that it is there.
+func (w *shWalker) word(pos syntax.Pos, text string, depth int, kind uint8) int {
+	s := int(pos.Offset())
+	if !pos.IsValid() || !strings.HasPrefix(w.src[min(s, len(w.src)):], text) {
+		w.fail(shellUncovered)
+	}
+	return w.add(s, s+len(text), depth, kind)
+}
+
+// node appends a node's whole text as one token.
+func (w *shWalker) node(n syntax.Node, depth int) int {
+	return w.add(int(n.Pos().Offset()), int(n.End().Offset()), depth, tokPlain)
+}
+
+// punct finds the byte c after blanks from offset i and appends it as a
+// token; the parse left it without a position (case patterns' "(", "|"
+// and ")", the ";" before a for loop's "do", a function's "()").
+func (w *shWalker) punct(i int, c byte, depth int, kind uint8) int {
+	for i < len(w.src) && (w.src[i] == ' ' || w.src[i] == '\t') {
+		i++
+	}
+	if i >= len(w.src) || w.src[i] != c {
+		w.fail(shellUncovered)
+		return w.add(0, 0, depth, kind)
+	}
+	return w.add(i, i+1, depth, kind)
+}
+
+// peek reports whether the byte c follows offset i after blanks.
+func (w *shWalker) peek(i int, c byte) bool {
+	for i < len(w.src) && (w.src[i] == ' ' || w.src[i] == '\t') {
+		i++
+	}
+	return i < len(w.src) && w.src[i] == c
+}
+
+func (w *shWalker) end() int {
+	if len(w.toks) == 0 {
+		return 0
+	}
+	return w.toks[len(w.toks)-1].e
+}
+
+func (w *shWalker) stmts(list []*syntax.Stmt, depth int) {
+	for _, s := range list {
+		w.stmt(s, depth)
+	}
+}
+
+func (w *shWalker) stmt(s *syntax.Stmt, depth int) {
+	if s.Negated {
+		w.word(s.Position, "!", depth, tokPlain)
+	}
+	if s.Cmd != nil {
+		w.command(s.Cmd, depth)
+	}
+	for _, r := range s.Redirs {
+		w.redirect(r, depth)
+	}
+	if s.Semicolon.IsValid() {
+		switch {
+		case s.Background:
+			w.word(s.Semicolon, "&", depth, tokTrail)
+		case s.Coprocess:
+			w.word(s.Semicolon, "|&", depth, tokTrail)
+		case s.Disown:
+			w.fail(shellUnsupported)
+		default:
+			k := w.word(s.Semicolon, ";", depth, tokTrail)
+			w.toks[k].glueBefore = true
+		}
+	}
+}
+
+func (w *shWalker) redirect(r *syntax.Redirect, depth int) {
+	if r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc || r.Hdoc != nil || r.Word == nil {
+		w.fail(shellHeredoc)
+		return
+	}
+	op := r.Op.String()
+	s := int(r.OpPos.Offset())
+	if r.N != nil {
+		s = int(r.N.Pos().Offset())
+	}
+	e := int(r.OpPos.Offset()) + len(op)
+	if !strings.HasSuffix(w.src[min(s, len(w.src)):min(e, len(w.src))], op) {
+		w.fail(shellUncovered)
+	}
+	w.add(s, e, depth, tokPlain)
+	k := w.node(r.Word, depth)
+	if r.Op == syntax.DplIn || r.Op == syntax.DplOut {
+		w.toks[k].glueBefore = true
+	}
+}
+
+func (w *shWalker) command(cmd syntax.Command, d int) {
+	switch c := cmd.(type) {
+	case *syntax.CallExpr:
+		for _, a := range c.Assigns {
+			w.node(a, d)
+		}
+		for _, x := range c.Args {
+			w.node(x, d)
+		}
+	case *syntax.BinaryCmd:
+		w.stmt(c.X, d)
+		w.word(c.OpPos, c.Op.String(), d, tokLead)
+		w.stmt(c.Y, d)
+	case *syntax.Block:
+		w.word(c.Lbrace, "{", d, tokPlain)
+		w.stmts(c.Stmts, d+1)
+		w.word(c.Rbrace, "}", d, tokPlain)
+	case *syntax.Subshell:
+		k := w.word(c.Lparen, "(", d, tokPlain)
+		w.toks[k].glueAfter = true
+		w.stmts(c.Stmts, d+1)
+		k = w.word(c.Rparen, ")", d, tokPlain)
+		w.toks[k].glueBefore = true
+	case *syntax.IfClause:
+		w.word(c.Position, "if", d, tokPlain)
+		w.stmts(c.Cond, d+1)
+		w.word(c.ThenPos, "then", d, tokPlain)
+		w.stmts(c.Then, d+1)
+		for el := c.Else; el != nil; el = el.Else {
+			if el.ThenPos.IsValid() {
+				w.word(el.Position, "elif", d, tokPlain)
+				w.stmts(el.Cond, d+1)
+				w.word(el.ThenPos, "then", d, tokPlain)
+			} else {
+				w.word(el.Position, "else", d, tokPlain)
+			}
+			w.stmts(el.Then, d+1)
+		}
+		w.word(c.FiPos, "fi", d, tokPlain)
+	case *syntax.WhileClause:
+		kw := "while"
+		if c.Until {
+			kw = "until"
+		}
+		w.word(c.WhilePos, kw, d, tokPlain)
+		w.stmts(c.Cond, d+1)
+		w.word(c.DoPos, "do", d, tokPlain)
+		w.stmts(c.Do, d+1)
+		w.word(c.DonePos, "done", d, tokPlain)
+	case *syntax.ForClause:
+		if c.Braces {
+			w.fail(shellUnsupported)
+			return
+		}
+		kw := "for"
+		if c.Select {
+			kw = "select"
+		}
+		w.word(c.ForPos, kw, d, tokPlain)
+		switch l := c.Loop.(type) {
+		case *syntax.WordIter:
+			w.node(l.Name, d+1)
+			if l.InPos.IsValid() {
+				w.word(l.InPos, "in", d+1, tokPlain)
+			}
+			for _, x := range l.Items {
+				w.node(x, d+1)
+			}
+		case *syntax.CStyleLoop:
+			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), d+1, tokPlain)
+		default:
+			w.fail(shellUnsupported)
+			return
+		}
+		if w.peek(w.end(), ';') {
+			k := w.punct(w.end(), ';', d+1, tokTrail)
+			w.toks[k].glueBefore = true
+		}
+		w.word(c.DoPos, "do", d, tokPlain)
+		w.stmts(c.Do, d+1)
+		w.word(c.DonePos, "done", d, tokPlain)
+	case *syntax.CaseClause:
+		if c.Braces {
+			w.fail(shellUnsupported)
+			return
+		}
+		w.word(c.Case, "case", d, tokPlain)
+		w.node(c.Word, d+1)
+		w.word(c.In, "in", d+1, tokPlain)
+		for _, ci := range c.Items {
+			if w.peek(w.end(), '(') {
+				k := w.punct(w.end(), '(', d+1, tokPlain)
+				w.toks[k].glueAfter = true
+			}
+			for i, pat := range ci.Patterns {
+				if i > 0 {
+					w.punct(w.end(), '|', d+1, tokPlain)
+				}
+				w.node(pat, d+1)
+			}
+			k := w.punct(w.end(), ')', d+1, tokPlain)
+			w.toks[k].glueBefore = true
+			w.stmts(ci.Stmts, d+2)
+			if ci.OpPos.IsValid() {
+				w.word(ci.OpPos, ci.Op.String(), d+2, tokTrail)
+			}
+		}
+		w.word(c.Esac, "esac", d, tokPlain)
+	case *syntax.FuncDecl:
+		if c.RsrvWord {
+			w.word(c.Position, "function", d, tokPlain)
+		}
+		if c.Name == nil || len(c.Names) > 0 {
+			w.fail(shellUnsupported)
+			return
+		}
+		w.node(c.Name, d)
+		if c.Parens {
+			k := w.punct(w.end(), '(', d, tokPlain)
+			w.toks[k].glueBefore = true
+			w.toks[k].glueAfter = true
+			w.punct(w.end(), ')', d, tokPlain)
+		}
+		w.stmt(c.Body, d)
+	case *syntax.ArithmCmd, *syntax.TestClause:
+		// Their inside keeps its spacing.
+		w.node(c, d)
+	case *syntax.DeclClause:
+		w.node(c.Variant, d)
+		for _, a := range c.Args {
+			w.node(a, d)
+		}
+	case *syntax.LetClause:
+		w.word(c.Let, "let", d, tokPlain)
+		for _, x := range c.Exprs {
+			w.node(x, d)
+		}
+	case *syntax.TimeClause:
+		w.word(c.Time, "time", d, tokPlain)
+		if c.PosixFormat {
+			i := w.end()
+			for i < len(w.src) && (w.src[i] == ' ' || w.src[i] == '\t') {
+				i++
+			}
+			if !strings.HasPrefix(w.src[i:], "-p") {
+				w.fail(shellUncovered)
+			}
+			w.add(i, i+2, d, tokPlain)
+		}
+		if c.Stmt != nil {
+			w.stmt(c.Stmt, d)
+		}
+	case *syntax.CoprocClause:
+		w.word(c.Coproc, "coproc", d, tokPlain)
+		if c.Name != nil {
+			w.node(c.Name, d)
+		}
+		w.stmt(c.Stmt, d)
+	default:
+		w.fail(shellUnsupported)
+	}
+}
+
+// finish sorts the tokens (redirections may stand anywhere among a
+// command's words), takes a trailing comment as one last token, and checks
+// that the tokens account for every byte of the body but blanks.
+func (w *shWalker) finish(f *syntax.File) {
+	slices.SortFunc(w.toks, func(x, y shTok) int { return x.s - y.s })
+	at := 0
+	for _, t := range w.toks {
+		if t.s < at || !blanks(w.src[at:t.s]) {
+			w.fail(shellUncovered)
+			return
+		}
+		at = t.e
+	}
+	if blanks(w.src[at:]) {
+		return
+	}
+	// What is left must be a comment: it runs to the end of the body,
+	// which holds no line end.
+	i := at
+	for w.src[i] == ' ' || w.src[i] == '\t' {
+		i++
+	}
+	found := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if c, ok := n.(*syntax.Comment); ok && int(c.Hash.Offset()) == i {
+			found = true
+		}
+		return !found
+	})
+	if !found {
+		w.fail(shellUncovered)
+		return
+	}
+	depth := 0
+	if len(w.toks) > 0 {
+		depth = w.toks[len(w.toks)-1].depth
+	}
+	w.add(i, len(w.src), depth, tokPlain)
+}
+
+func blanks(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' && s[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+// shGap is what stands before a token: whether a line break does, and the
+// comment lines of the breaks there.
+type shGap struct {
+	brk      bool
+	comments []int
+	inner    bool // a break falls inside the token
+}
+
+// emitShell prints a shell body laid out by its plan, starting with the
+// break at index bi of j.breaks; it returns the index of the first break
+// after the body. Breaks between tokens are re-indented (one level, plus
+// the nesting of the token that starts the line); breaks inside a token
+// are content and printed as written.
+func (p *printer) emitShell(j joined, pc piece, bi int) int {
+	toks := pc.sh.toks
+	n := len(toks)
+	gaps := p.sh.gaps[:0]
+	for range n {
+		gaps = append(gaps, shGap{})
+	}
+	p.sh.gaps = gaps
+	// Breaks between tokens.
+	k := 0
+	for i := bi; i < len(j.breaks) && j.breaks[i].pos < pc.e; i++ {
+		b := j.breaks[i]
+		for k < n && toks[k].e <= b.pos {
+			k++
+		}
+		switch {
+		case k >= n:
+		case b.pos > toks[k].s:
+			gaps[k].inner = true
+		case k > 0:
+			gaps[k].brk = true
+			gaps[k].comments = append(gaps[k].comments, b.comments...)
+		}
+	}
+	// &&, ||, | at a break begin the next line; ; and & end theirs. A token
+	// alone on its line, or with a break inside it, stays.
+	for k := 1; k < n-1; k++ {
+		t := toks[k]
+		switch {
+		case t.kind == tokLead && gaps[k+1].brk && !gaps[k].brk && !gaps[k].inner:
+			gaps[k].brk, gaps[k].comments = true, gaps[k+1].comments
+			gaps[k+1].brk, gaps[k+1].comments = false, nil
+		case t.kind == tokTrail && gaps[k].brk && !gaps[k+1].brk && !gaps[k].inner:
+			gaps[k+1].brk, gaps[k+1].comments = true, gaps[k].comments
+			gaps[k].brk, gaps[k].comments = false, nil
+		}
+	}
+	line := 0 // nesting of the current line
+	indent := func(depth int) {
+		for range depth + 1 {
+			p.out = append(p.out, p.indent...)
+		}
+	}
+	comment := func(c int, depth int) {
+		indent(depth)
+		p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+	}
+	for k, t := range toks {
+		if k > 0 {
+			prev := toks[k-1]
+			switch {
+			case gaps[k].brk:
+				p.out = append(p.out, ' ', p.esc)
+				p.out = append(p.out, p.eol...)
+				for _, c := range gaps[k].comments {
+					comment(c, max(line, t.depth))
+				}
+				indent(t.depth)
+				line = t.depth
+			case prev.glueAfter && j.text[prev.e-1] == '(' && j.text[t.s] == '(':
+				// "( (" must not become "((", an arithmetic command.
+				p.out = append(p.out, ' ')
+			case !prev.glueAfter && !t.glueBefore:
+				p.out = append(p.out, ' ')
+			}
+		}
+		cur := t.s
+		for bi < len(j.breaks) && j.breaks[bi].pos < t.e {
+			b := j.breaks[bi]
+			bi++
+			if b.pos <= t.s {
+				continue // a break before the token, printed above
+			}
+			p.out = append(p.out, j.text[cur:b.pos]...)
+			p.out = append(p.out, p.esc)
+			p.out = append(p.out, p.eol...)
+			for _, c := range b.comments {
+				comment(c, line)
+			}
+			cur = b.pos
+		}
+		p.out = append(p.out, j.text[cur:t.e]...)
+	}
+	for bi < len(j.breaks) && j.breaks[bi].pos < pc.e {
+		bi++ // none: the last token ends the body
+	}
+	return bi
+}
