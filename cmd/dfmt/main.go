@@ -7,8 +7,8 @@
 // With no path, or with "-", dfmt formats standard input to standard output.
 // A file is formatted whatever its name; a directory is walked recursively
 // and the Dockerfiles in it (Dockerfile, Containerfile, *.Dockerfile,
-// *.dockerfile, Dockerfile.*, Containerfile.*) are formatted. See
-// docs/cli.md in the project for the full contract.
+// *.dockerfile, Dockerfile.*, Containerfile.*) are formatted. The project's
+// cli.md is the full contract; run "dfmt -h" for the flags.
 package main
 
 import (

@@ -80,8 +80,8 @@ func (c *config) process(j *job) {
 	}
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		// BuildKit's parser would take the bytes, but no Dockerfile holds
-		// a NUL: this is a binary file named on the command line, and
-		// formatting it could only damage it.
+		// a NUL: the file is binary (most likely named on the command line
+		// by mistake), and formatting it could only damage it.
 		line, col := position(src, i)
 		j.fail(&format.Error{Line: line, Col: col, Msg: "binary file: contains a nul byte"})
 		return
