@@ -1,5 +1,7 @@
 package format
 
+import "slices"
+
 // Result is the outcome of formatting one file.
 type Result struct {
 	// Out is the formatted file.
@@ -58,6 +60,9 @@ func diffFiles(a, b *File) (bad []int, whole bool) {
 		if a.Directives[i] != b.Directives[i] {
 			return nil, true
 		}
+	}
+	if !slices.Equal(a.frontDirectives(), b.frontDirectives()) {
+		return nil, true
 	}
 	ai, bi := instructions(a), instructions(b)
 	if len(ai) != len(bi) {

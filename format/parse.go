@@ -157,9 +157,40 @@ func directiveValue(text []byte) string {
 	return strings.ToLower(string(m[1])) + "=" + string(m[2])
 }
 
+// frontDirectives returns the directives as BuildKit's frontend reads them
+// before parsing (parser.ParseDirective, directives.go): after an optional
+// "#!" line, the leading lines that start with '#' exactly.
+func (f *File) frontDirectives() []string {
+	var out []string
+	lines := f.Lines
+	if len(lines) > 0 && bytes.HasPrefix(lines[0].Text, []byte("#!")) {
+		lines = lines[1:]
+	}
+	for _, l := range lines {
+		rest, ok := bytes.CutPrefix(l.Text, []byte("#"))
+		if !ok {
+			break
+		}
+		m := directiveRE.FindSubmatch(trimLeftSpace(rest))
+		if m == nil {
+			break
+		}
+		k := strings.ToLower(string(m[1]))
+		if k != "syntax" && k != "escape" && k != "check" {
+			break
+		}
+		out = append(out, k+"="+string(m[2]))
+	}
+	return out
+}
+
 // wouldBeDirective reports whether a comment line would be read as a parser
-// directive if it stood first in the file.
+// directive, or would let the next line be read as one, if it stood first in
+// the file.
 func wouldBeDirective(text []byte) bool {
+	if bytes.HasPrefix(text, []byte("#!")) {
+		return true // a shebang line, after which the frontend reads directives
+	}
 	rest, ok := bytes.CutPrefix(trimLeftSpace(text), []byte("#"))
 	if !ok {
 		return false

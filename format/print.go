@@ -179,14 +179,23 @@ func (p *printer) print() []byte {
 			blank = true
 			continue
 		}
-		if blank && (started || (n.Kind == CommentNode && wouldBeDirective(f.Lines[n.Start].Text))) {
+		if blank && (started || (n.Kind == CommentNode && wouldBeDirective(p.trimTrailing(f.Lines[n.Start].Text)))) {
 			p.out = append(p.out, p.eol...)
 		}
+		first := !started
 		blank, started = false, true
 		switch n.Kind {
 		case CommentNode:
 			text := f.Lines[n.Start].Text
-			if !n.Description || len(trimLeftSpace(text)) == len(text) {
+			// BuildKit reads a comment's text after its first byte, so an
+			// indented comment reads "# …": a description or a check keeps
+			// its indentation, and so does an indented bare "#", which at
+			// column 0 would end the run of comments above an instruction.
+			// An indented "#!" first in the file stays indented too: at
+			// column 0 it is a shebang, after which BuildKit's frontend reads
+			// directives.
+			if !n.Description && string(bytes.TrimSpace(text)) != "#" &&
+				!(first && bytes.HasPrefix(trimLeftSpace(text), []byte("#!"))) {
 				text = trimLeftSpace(text)
 			}
 			p.line(p.trimTrailing(text))
@@ -226,6 +235,11 @@ func (p *printer) instruction(n *Node) bool {
 	}
 	pieces, ok := p.pieces(j.text, 0, len(j.text))
 	if !ok {
+		return false
+	}
+	// A last line ending in the escape character would continue: BuildKit
+	// saw white space after it (a vertical tab, say) that printing drops.
+	if last := pieces[len(pieces)-1]; j.text[last.e-1] == p.esc && (len(j.breaks) == 0 || j.breaks[len(j.breaks)-1].pos < last.e) {
 		return false
 	}
 	// No break may fall before the keyword.

@@ -8,6 +8,9 @@ import "strings"
 // returns false, having stopped, where this reading may be wrong: a case
 // statement inside a command substitution, whose unbalanced ')' would end
 // the substitution early here.
+//
+// It errs on the side of reading blanks as content: a blank it takes for a
+// separator is one in every shell a Dockerfile runs.
 func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 	const (
 		sq    = iota // '...'
@@ -54,7 +57,10 @@ func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 			}
 			continue
 		}
-		if c == esc {
+		// The shell's own escape is the backslash whatever the Dockerfile's
+		// escape; under the backtick escape the shell may be PowerShell
+		// (backtick) or cmd (caret): each escapes the next character.
+		if c == '\\' || c == esc || (esc == '`' && c == '^') {
 			i++
 			continue
 		}
