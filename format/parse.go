@@ -380,7 +380,10 @@ func heredocsFromLine(line string) ([]Heredoc, error) {
 	lex.RawQuotes = true
 	lex.RawEscapes = true
 	lex.SkipUnsetEnv = true
-	words, _ := lex.ProcessWords(line, emptyEnv{})
+	// Invalid UTF-8 comes out of the lexer's text/scanner as U+FFFD, and
+	// each such byte makes it print an error to standard error: give it
+	// the replacement characters directly.
+	words, _ := lex.ProcessWords(runeCopy(line), emptyEnv{})
 	var docs []Heredoc
 	for _, w := range words {
 		if !strings.Contains(w, "<<") {

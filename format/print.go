@@ -3,7 +3,6 @@ package format
 import (
 	"bytes"
 	"strings"
-	"unicode"
 )
 
 // gap is how the printer fills the space before a piece of an instruction
@@ -288,7 +287,7 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 	if len(c.flags) > 0 || c.keyword.e < a {
 		last := ps[len(ps)-1].e
 		for _, w := range wsFields(text, last, a, 0) {
-			if w.s < w.e && !isBlank(text[w.s:w.e]) {
+			if text[w.s:w.e] == "--" {
 				ps = append(ps, piece{s: w.s, e: w.e})
 			}
 		}
@@ -437,6 +436,11 @@ func (p *printer) emit(j joined, ps []piece) {
 			case broke:
 				breakLine(comments)
 				p.out = append(p.out, cont...)
+			case pc.gap == gapSpace && strings.Trim(j.text[prevEnd:pc.s], " \t") != "":
+				// White space other than blanks (a form feed, say) splits
+				// words for BuildKit's parser but not for its heredoc
+				// lexer: keep it.
+				p.out = append(p.out, j.text[prevEnd:pc.s]...)
 			case pc.gap == gapSpace:
 				p.out = append(p.out, ' ')
 			case pc.gap == gapKeep:
@@ -477,8 +481,4 @@ func (p *printer) emit(j joined, ps []piece) {
 		return
 	}
 	p.out = append(p.out, p.eol...)
-}
-
-func isBlank(s string) bool {
-	return strings.TrimFunc(s, unicode.IsSpace) == ""
 }
