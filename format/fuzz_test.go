@@ -392,7 +392,9 @@ func sameShell(a, b []string) string {
 // normalizeShell reduces POSIX shell text to what its white space cannot
 // change: runs of blanks outside quotes become one space, dropped at the ends
 // and next to an operator character (& | ; < > ( )), where the shell needs
-// none. Quoted and backslash-escaped text is kept byte for byte.
+// none, and a comment (an unquoted # starting a word) is dropped with the
+// rest of the text, which BuildKit's joining puts on the same line. Quoted
+// and backslash-escaped text is kept byte for byte.
 func normalizeShell(s string) string {
 	const ops = "&|;<>()"
 	var b strings.Builder
@@ -403,6 +405,9 @@ func normalizeShell(s string) string {
 		if quote == 0 && (c == ' ' || c == '\t' || c == '\n') {
 			pendingSpace = b.Len() > 0
 			continue
+		}
+		if quote == 0 && c == '#' && (b.Len() == 0 || pendingSpace || strings.IndexByte(ops, b.String()[b.Len()-1]) >= 0) {
+			break
 		}
 		if pendingSpace {
 			last := b.String()[b.Len()-1]
@@ -449,6 +454,12 @@ func TestNormalizeShell(t *testing.T) {
 		{"cat > f", "cat >f", true},
 		{"a \\\"b  c", "a \\\"b c", true},
 		{"  x  ", "x", true},
+		{"a &#c", "a &", true},
+		{"a # c && b", "a", true},
+		{"a && b # c", "a && b", true},
+		{"a#b", "a", false},
+		{"echo $# ${#x}", "echo", false},
+		{"echo '#x'", "echo", false},
 	} {
 		if got := normalizeShell(tc.a) == normalizeShell(tc.b); got != tc.same {
 			t.Errorf("%q vs %q: same=%v, want %v (%q, %q)", tc.a, tc.b, got, tc.same, normalizeShell(tc.a), normalizeShell(tc.b))
