@@ -654,8 +654,10 @@ func TestManyFiles(t *testing.T) {
 	var samples [][]byte
 	if corpus := os.Getenv("DFMT_CORPUS"); corpus != "" {
 		filepath.WalkDir(filepath.Join(corpus, "valid"), func(p string, d fs.DirEntry, err error) error {
+			// Small files only: the test is about the walk and the
+			// descriptors, not the formatter's speed.
 			if err == nil && d.Type().IsRegular() && len(samples) < 200 {
-				if b, err := os.ReadFile(p); err == nil {
+				if b, err := os.ReadFile(p); err == nil && len(b) <= 1024 {
 					samples = append(samples, b)
 				}
 			}
