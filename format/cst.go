@@ -78,6 +78,8 @@ type File struct {
 	Directives []Directive
 	// Err is the first fault BuildKit's parser reports for this file, or nil.
 	Err *Error
+
+	lowered []*LNode // every instruction's LNode, in order
 }
 
 // Directive is a parser directive: syntax, escape or check.

@@ -28,7 +28,7 @@ func Format(src []byte, opts Options) (*Result, error) {
 	for try := 0; try < 3; try++ {
 		p.out = nil
 		out := p.print()
-		bad, whole := diffFiles(f, Parse(out))
+		bad, whole := diffFiles(f, parse(out, true))
 		if !whole && len(bad) == 0 {
 			res.Out = out
 			return res, nil
@@ -64,12 +64,12 @@ func diffFiles(a, b *File) (bad []int, whole bool) {
 	if !slices.Equal(a.frontDirectives(), b.frontDirectives()) {
 		return nil, true
 	}
-	ai, bi := instructions(a), instructions(b)
-	if len(ai) != len(bi) {
+	ai, bl := instructions(a), b.lowered
+	if len(ai) != len(bl) {
 		return nil, true
 	}
 	for i, k := range ai {
-		x, y := a.Nodes[k].Lowered, b.Nodes[bi[i]].Lowered
+		x, y := a.Nodes[k].Lowered, bl[i]
 		if !sameNode(x, y, a.Escape) {
 			bad = append(bad, k)
 		} else if !sameDescription(x, y) {

@@ -19,13 +19,23 @@ const maxLine = 64 * 1024
 // tree whose Verbatim method returns them unchanged. A fault BuildKit would
 // report is recorded in File.Err.
 func Parse(src []byte) *File {
+	return parse(src, false)
+}
+
+// parse is Parse; with lowerOnly it keeps only what the safety check
+// compares (File.lowered, the directives and the lines), not the nodes.
+func parse(src []byte, lowerOnly bool) *File {
 	f := &File{Escape: '\\'}
 	if bytes.HasPrefix(src, bom) {
 		f.BOM = true
 		src = src[len(bom):]
 	}
 	f.Lines = splitLines(src)
-	p := fileParser{f: f, nodes: make([]Node, 0, len(f.Lines)), parts: make([]Part, 0, len(f.Lines))}
+	p := fileParser{f: f, lowerOnly: lowerOnly}
+	if !lowerOnly {
+		p.nodes = make([]Node, 0, len(f.Lines))
+		p.parts = make([]Part, 0, len(f.Lines))
+	}
 	p.run()
 	return f
 }
@@ -37,6 +47,9 @@ type fileParser struct {
 	// line, and parts are never appended to once their node is done.
 	nodes []Node
 	parts []Part
+
+	lowerOnly bool
+	scratch   Node
 
 	dirDone bool
 	dirSeen map[string]bool
@@ -232,27 +245,37 @@ func (p *fileParser) run() {
 				p.comments = append(p.comments, c)
 				p.commentLines = append(p.commentLines, n)
 			}
-			f.Nodes = append(f.Nodes, n)
+			p.add(n)
 			i++
 			continue
 		}
 		cont, seg := continuation(trimmed, f.Escape)
 		if !cont && seg == 0 {
-			f.Nodes = append(f.Nodes, p.node(Node{Kind: BlankNode, Start: i, End: i + 1}))
+			p.add(p.node(Node{Kind: BlankNode, Start: i, End: i + 1}))
 			i++
 			continue
 		}
 		i = p.instruction(i, limit, len(text)-len(trimmed), cont, seg)
 	}
 	if limit < len(lines) {
-		f.Nodes = append(f.Nodes, p.node(Node{Kind: UnreadNode, Start: limit, End: len(lines)}))
+		p.add(p.node(Node{Kind: UnreadNode, Start: limit, End: len(lines)}))
 		p.fail(limit, "dockerfile line greater than max allowed size of %d", maxLine-1)
 	}
 }
 
 func (p *fileParser) node(n Node) *Node {
+	if p.lowerOnly {
+		p.scratch = n
+		return &p.scratch
+	}
 	p.nodes = append(p.nodes, n)
 	return &p.nodes[len(p.nodes)-1]
+}
+
+func (p *fileParser) add(n *Node) {
+	if !p.lowerOnly {
+		p.f.Nodes = append(p.f.Nodes, n)
+	}
 }
 
 // instruction reads the instruction starting at line i and returns the
@@ -260,6 +283,9 @@ func (p *fileParser) node(n Node) *Node {
 func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	f := p.f
 	n := p.node(Node{Kind: InstructionNode, Start: i})
+	if p.lowerOnly {
+		p.parts = p.parts[:0]
+	}
 	p0 := len(p.parts)
 	p.parts = append(p.parts, Part{Kind: SegmentPart, Line: i, SegStart: lead, SegEnd: lead + seg, Cont: cont})
 	first := f.Lines[i].Text[lead : lead+seg]
@@ -306,6 +332,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		}
 		ln.EndLine = i
 		n.Lowered = ln
+		f.lowered = append(f.lowered, ln)
 		kw := keyword(ln.Value)
 		for _, c := range p.commentLines {
 			if kw == "from" || kw == "arg" || checkComment(f.Lines[c.Start].Text) != "" {
@@ -315,7 +342,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	}
 	p.comments, p.commentLines = nil, nil
 	n.End = i
-	f.Nodes = append(f.Nodes, n)
+	p.add(n)
 	return i
 }
 
