@@ -1,37 +1,55 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 	"io"
+	"strings"
+
+	"github.com/dfmt/dfmt/refactor"
 )
 
-// This file is the seam where the refactor issue plugs in: -r/--refactor and
-// --list-refactors are parsed in run, and everything they do goes through
-// the three functions below. Until the refactor package lands, asking for
-// a refactor is a usage error.
-
-// errNoRefactors is the usage error for -r and --list-refactors until
-// refactors exist.
-var errNoRefactors = errors.New("refactors are not available yet")
+// This file is the seam where the refactor package plugs in: -r/--refactor
+// and --list-refactors are parsed in run, and everything they do goes
+// through the three functions below.
 
 // checkRefactors validates the names given to -r (each a refactor or
-// "all") and returns them expanded. It runs before any file is read, so a
-// misspelt name is a usage error.
+// "all") and returns them expanded, in catalogue order. It runs before any
+// file is read, so a misspelt name is a usage error.
 func checkRefactors(names []string) ([]string, error) {
-	return nil, errNoRefactors
+	rs, err := refactor.Lookup(names)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Name
+	}
+	return out, nil
 }
 
 // listRefactors prints, for --list-refactors, each refactor's name, what it
-// does and when it is safe.
+// does, when it applies and what still changes when it does.
 func listRefactors(w io.Writer) error {
-	return errNoRefactors
+	var b strings.Builder
+	for i, r := range refactor.All {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%s\n", r.Name)
+		fmt.Fprintf(&b, "    %s\n", r.Summary)
+		fmt.Fprintf(&b, "    applies when: %s\n", r.Safe)
+		fmt.Fprintf(&b, "    still changes: %s\n", r.Changes)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // applyRefactors applies the named refactors to src, the file at path
 // (already named as it appears in messages), before it is formatted. Each
 // place where a refactor was asked for but skipped is reported on stderr as
-// "path:line: name: skipped: reason" without failing. An error fails the
-// file as a format error would. With no names it returns src unchanged.
+// "path:line: name: skipped: reason" without failing. An error (a file
+// BuildKit rejects) fails the file as a format error would. With no names
+// it returns src unchanged.
 //
 // stderr is the file's own buffer, printed in argument order with the
 // file's other messages.
@@ -39,5 +57,12 @@ func applyRefactors(src []byte, names []string, path string, stderr io.Writer) (
 	if len(names) == 0 {
 		return src, nil
 	}
-	return nil, errNoRefactors
+	out, skips, err := refactor.Apply(src, names)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range skips {
+		fmt.Fprintf(stderr, "%s:%d: %s: skipped: %s\n", path, s.Line, s.Name, s.Reason)
+	}
+	return out, nil
 }

@@ -127,8 +127,8 @@ func TestRun(t *testing.T) {
 		{args: []string{"-w", "clean", "-"}, code: 2, stderr: "dfmt: cannot use -w with standard input\nrun 'dfmt -h' for usage\n"},
 		{args: []string{"--bogus"}, code: 2, stderr: "dfmt: unknown flag: --bogus\nrun 'dfmt -h' for usage\n"},
 		{args: []string{"-i", "0"}, code: 2, stderr: "dfmt: invalid indent 0: must be from 1 to 16 (use --tabs for tabs)\nrun 'dfmt -h' for usage\n"},
-		{args: []string{"-r", "all", "clean"}, code: 2, stderr: "dfmt: refactors are not available yet\nrun 'dfmt -h' for usage\n"},
-		{args: []string{"--list-refactors"}, code: 2, stderr: "dfmt: refactors are not available yet\nrun 'dfmt -h' for usage\n"},
+		{args: []string{"-r", "all", "clean"}, stdout: "FROM a\n"},
+		{args: []string{"-r", "nope", "clean"}, code: 2, stderr: "dfmt: unknown refactor \"nope\" (see --list-refactors)\nrun 'dfmt -h' for usage\n"},
 		{args: []string{"-h"}, stderr: usage},
 		{args: []string{"--help", "--bogus"}, code: 2, stderr: "dfmt: unknown flag: --bogus\nrun 'dfmt -h' for usage\n"},
 	}

@@ -1,0 +1,130 @@
+package refactor
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// AddToCopy turns ADD into COPY where ADD could do nothing that COPY
+// does not:
+//
+//	ADD . /app                          →  COPY . /app
+//	ADD --chown=app conf/ /etc/app/     →  COPY --chown=app conf/ /etc/app/
+//	ADD --unpack=false app.tar.gz /opt/ →  COPY app.tar.gz /opt/
+//	ADD <<EOF /etc/motd                 →  COPY <<EOF /etc/motd
+//
+// ADD also downloads URLs, clones git repositories and unpacks local tar
+// archives, which it recognises by their content, never by their name: an
+// app.tar.gz, a file without an extension or a .gem may all be one. So a
+// source must be a heredoc, a directory by its syntax (".", "..", a
+// trailing "/"), or be covered by --unpack=false (dropped, as COPY does not
+// take it), and none may hold a "$", which could expand to any of these.
+// --checksum, --keep-git-dir and --unpack[=true] keep the ADD. No list of
+// harmless file extensions is trusted: that would be a guess.
+var AddToCopy = &Refactor{
+	Name:    "add-to-copy",
+	Summary: "ADD → COPY",
+	Safe: "every source is a heredoc, a directory by syntax (., trailing /) or under --unpack=false; " +
+		"no $, URL or git source; no --checksum, --keep-git-dir or --unpack[=true]",
+	Changes: "the files copied are the same; the copy no longer asks to unpack, so its cache key " +
+		"changes once, and the image history says COPY",
+	run: addToCopy,
+}
+
+// gitSource matches the git sources ADD clones: scp-like user@host:path
+// addresses, and URLs and paths ending in .git with an optional #ref.
+var gitSource = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:|\.git(#.*)?$|^git://|^ssh://`)
+
+func addToCopy(f *file) {
+	for _, in := range f.insts {
+		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "add") {
+			f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
+			continue
+		}
+		if in.kw != "add" || f.common(in) {
+			continue
+		}
+		drop, why := addCheck(in)
+		if why != "" {
+			f.skip(in, "%s", why)
+			continue
+		}
+		eds := []edit{{in.p.kw.s, in.p.kw.e, "COPY"}}
+		flags := slices.Clone(in.low.Flags)
+		if drop >= 0 {
+			prev := in.p.kw.e
+			if drop > 0 {
+				prev = in.p.flags[drop-1].e
+			}
+			next := in.p.args.s
+			if drop+1 < len(in.p.flags) {
+				next = in.p.flags[drop+1].s
+			}
+			eds = append(eds, in.drop(in.p.flags[drop].s, in.p.flags[drop].e, prev, next))
+			flags = slices.Delete(flags, drop, drop+1)
+		}
+		lines, err := f.rewrite(in, eds)
+		if err == nil {
+			err = f.verify(lines, in, func(n *lnode) bool {
+				return strings.EqualFold(n.Value, "copy") && slices.Equal(n.Flags, flags) &&
+					n.JSON == in.low.JSON && slices.Equal(n.Args(), in.low.Args()) &&
+					slices.Equal(n.Heredocs, in.low.Heredocs)
+			})
+		}
+		if err != nil {
+			f.skip(in, "%v", err)
+			continue
+		}
+		f.replace(in.n.Start, in.n.BodyStart, lines)
+	}
+}
+
+// addCheck decides whether an ADD may become a COPY. drop is the index of
+// an --unpack=false flag to remove, or -1; why is the reason it may not.
+func addCheck(in *inst) (drop int, why string) {
+	drop = -1
+	for i, fl := range in.low.Flags {
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(fl, "--"), "=")
+		switch name {
+		case "chown", "chmod", "link", "exclude":
+		case "checksum", "keep-git-dir":
+			return -1, fmt.Sprintf("--%s is a flag only ADD takes", name)
+		case "unpack":
+			if !hasVal || !strings.EqualFold(val, "false") {
+				return -1, "--unpack asks ADD to unpack archives"
+			}
+			drop = i
+		default:
+			return -1, fmt.Sprintf("--%s is not a flag COPY takes", name)
+		}
+	}
+	args := in.low.Args()
+	if len(args) < 2 {
+		return -1, "ADD needs a source and a destination"
+	}
+	for _, src := range args[:len(args)-1] {
+		switch {
+		case !in.low.JSON && len(in.low.Heredocs) > 0 && isHeredocWord(src):
+		case strings.Contains(src, "$"):
+			return -1, fmt.Sprintf("source %s holds $: after expansion it may be a URL, a git repository or an archive", src)
+		case strings.Contains(src, "://") && !gitSource.MatchString(src):
+			return -1, fmt.Sprintf("source %s is a URL, which ADD downloads", src)
+		case gitSource.MatchString(src):
+			return -1, fmt.Sprintf("source %s is a git repository, which ADD clones", src)
+		case drop >= 0:
+		case src == "." || src == ".." || strings.HasSuffix(src, "/") ||
+			strings.HasSuffix(src, "/.") || strings.HasSuffix(src, "/.."):
+		default:
+			return -1, fmt.Sprintf("source %s may be a local tar archive, which ADD unpacks "+
+				"(it tells by content, not by name); --unpack=false would say it is not", src)
+		}
+	}
+	return drop, ""
+}
+
+// heredocWord matches a heredoc source word as parser.ParseHeredoc does.
+var heredocWord = regexp.MustCompile(`^\d*<<-?\s*[^<]+$`)
+
+func isHeredocWord(w string) bool { return heredocWord.MatchString(w) }

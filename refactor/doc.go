@@ -1,0 +1,31 @@
+// Package refactor rewrites Dockerfiles in ways that keep what BuildKit
+// builds: the catalogue of dfmt -r.
+//
+// Linters say what to change in a Dockerfile and change nothing; the few
+// tools that rewrite paste text and break builds ("a && b" joined under
+// "||", git sources turned into COPY, "a && b" split into the argv ["a",
+// "&&", "b"]). Each refactor here applies only where it can show the build
+// keeps its meaning, and reports a Skip, with the reason, wherever it does
+// not. The conditions come from BuildKit's parser and dispatcher
+// (github.com/moby/buildkit v0.34.x, frontend/dockerfile); where a rule
+// mirrors one of BuildKit's quirks, the refactor's comment names the file.
+//
+// The catalogue, in the order Apply runs it:
+//
+//	merge-runs     consecutive RUNs → one RUN
+//	add-to-copy    ADD → COPY
+//	exec-form      shell-form CMD/ENTRYPOINT → ["prog", "arg", …]
+//	key-value      legacy ENV k v / LABEL k v → k=v
+//	maintainer     MAINTAINER → LABEL org.opencontainers.image.authors
+//	stage-names    stage names → lower case, with their references
+//	platform       drop FROM --platform=$TARGETPLATFORM
+//	sort-packages  sort the package words of install commands
+//
+// A refactor works on format's lossless tree. It replaces the lines of
+// whole instructions, editing them in place where it can, so that the
+// author's line breaks and comment lines survive; heredoc bodies are never
+// touched, and new line ends are the file's own. Every rewritten
+// instruction is parsed again and compared with what was intended before
+// it is kept. The result is not formatted: the command passes it to
+// format.Source, as it does any file.
+package refactor

@@ -1,0 +1,231 @@
+package refactor
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// ExecForm writes a shell-form CMD or ENTRYPOINT that runs one simple
+// command of literal words as the exec-form array of those words:
+//
+//	CMD node server.js                          →  CMD ["node", "server.js"]
+//	ENTRYPOINT exec nginx -g "daemon off;"      →  ENTRYPOINT ["nginx", "-g", "daemon off;"]
+//	CMD ["/bin/sh", "-c", "…"] is what shell form means; it stays shell form
+//
+// The shell form runs "/bin/sh -c text"; the array runs the program
+// directly. That is the same program with the same arguments only when the
+// text is one command of words the shell takes literally: no $, glob, ~,
+// brace, redirection, operator, assignment, comment or builtin. A leading
+// exec is dropped, as the array form does what it asks. It applies only
+// with no SHELL instruction in effect and not in a Windows file.
+var ExecForm = &Refactor{
+	Name:    "exec-form",
+	Summary: `shell-form CMD/ENTRYPOINT → ["prog", "arg", …]`,
+	Safe: "one simple command of literal words (no $, globs, ~, redirections, operators, assignments, builtins), " +
+		"no SHELL in effect, not a Windows file; a leading exec is dropped",
+	Changes: "the program runs as PID 1 without a shell around it (it gets the signals); an exec-form " +
+		"ENTRYPOINT receives CMD and docker run arguments, so it is refused when the stage has a CMD, " +
+		"and a CMD is refused when the stage has an ENTRYPOINT (one from the base image still receives it)",
+	run: execForm,
+}
+
+// builtins are the commands a shell runs itself; as argv[0] of an exec
+// form they would run a different program, or none.
+var builtins = map[string]bool{
+	".": true, ":": true, "[": true, "alias": true, "bg": true, "break": true,
+	"cd": true, "command": true, "continue": true, "echo": true, "eval": true,
+	"exec": true, "exit": true, "export": true, "false": true, "fc": true,
+	"fg": true, "getopts": true, "hash": true, "jobs": true, "kill": true,
+	"local": true, "printf": true, "pwd": true, "read": true, "readonly": true,
+	"return": true, "set": true, "shift": true, "test": true, "times": true,
+	"trap": true, "true": true, "type": true, "ulimit": true, "umask": true,
+	"unalias": true, "unset": true, "wait": true, "source": true,
+	"declare": true, "typeset": true, "let": true, "shopt": true,
+	"pushd": true, "popd": true, "dirs": true, "builtin": true,
+	"enable": true, "help": true, "history": true, "logout": true,
+	"mapfile": true, "readarray": true, "suspend": true, "disown": true,
+}
+
+func execForm(f *file) {
+	for _, in := range f.insts {
+		if c := in.onbuild(); c != nil && !c.JSON {
+			if k := strings.ToLower(c.Value); k == "cmd" || k == "entrypoint" {
+				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
+			}
+			continue
+		}
+		if in.kw != "cmd" && in.kw != "entrypoint" || in.low.JSON || in.low.Next == nil || f.common(in) {
+			continue
+		}
+		argv, why := execArgs(in)
+		if why != "" {
+			f.skip(in, "%s", why)
+			continue
+		}
+		var b bytes.Buffer
+		b.WriteByte('[')
+		for i, a := range argv {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(a); err != nil {
+				why = err.Error()
+			}
+			b.Truncate(b.Len() - 1) // Encode's newline
+		}
+		b.WriteByte(']')
+		lines, err := f.rewrite(in, []edit{{in.p.args.s, in.p.args.e, b.String()}})
+		if err == nil {
+			err = f.verify(lines, in, func(n *lnode) bool {
+				return strings.EqualFold(n.Value, in.kw) && n.JSON && len(n.Flags) == 0 &&
+					slices.Equal(n.Args(), argv)
+			})
+		}
+		if err != nil {
+			f.skip(in, "%v", err)
+			continue
+		}
+		f.replace(in.n.Start, in.n.BodyStart, lines)
+	}
+}
+
+// execArgs returns the argv that runs what in's shell form runs, or why
+// there is none.
+func execArgs(in *inst) ([]string, string) {
+	if in.windows != "" {
+		return nil, "the instruction is in " + in.windows
+	}
+	if in.shell != nil {
+		return nil, fmt.Sprintf("SHELL %s is in effect", quoteArgs(in.shell))
+	}
+	if in.shellUnknown {
+		return nil, "the stage's base may be a stage with a SHELL instruction"
+	}
+	if len(in.low.Flags) > 0 {
+		return nil, "the instruction has flags"
+	}
+	text := in.low.Next.Value
+	if !utf8.ValidString(text) {
+		return nil, "the command is not valid UTF-8"
+	}
+	sf, err := parseShell(text)
+	if err != nil {
+		return nil, "the command does not parse as shell: " + err.Error()
+	}
+	if hasComment(sf) {
+		return nil, "the command holds a # comment"
+	}
+	if len(sf.Stmts) != 1 {
+		return nil, "the text runs more than one command"
+	}
+	st := sf.Stmts[0]
+	switch {
+	case st.Background:
+		return nil, "the command runs in the background (&)"
+	case st.Negated:
+		return nil, "the command is negated (!)"
+	case len(st.Redirs) > 0:
+		return nil, "the command has a redirection"
+	case st.Semicolon.IsValid():
+		return nil, "the command ends with ;"
+	}
+	var call *syntax.CallExpr
+	switch c := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		call = c
+	case *syntax.BinaryCmd:
+		return nil, fmt.Sprintf("the text is a command list (%s), which needs a shell", c.Op)
+	default:
+		return nil, "the text is not a simple command"
+	}
+	if len(call.Assigns) > 0 {
+		return nil, "the command sets a variable, which needs a shell"
+	}
+	var argv []string
+	for _, w := range call.Args {
+		s, ok := literal(w)
+		if !ok {
+			return nil, fmt.Sprintf("%s is not a literal word: %s", wordText(text, w), notLiteral(w))
+		}
+		argv = append(argv, s)
+	}
+	if argv[0] == "exec" {
+		if len(argv) > 1 && strings.HasPrefix(argv[1], "-") {
+			return nil, "exec has options"
+		}
+		argv = argv[1:]
+		if len(argv) == 0 {
+			return nil, "exec runs nothing"
+		}
+	}
+	if builtins[argv[0]] {
+		return nil, fmt.Sprintf("%s is a shell builtin", argv[0])
+	}
+	st0 := in.stage
+	if st0 == nil {
+		return nil, "the instruction comes before the first FROM"
+	}
+	other := "entrypoint"
+	if in.kw == "entrypoint" {
+		other = "cmd"
+	}
+	for _, s := range st0.chain() {
+		for _, x := range s.insts {
+			if x.kw != other || (s == st0 && x == in) {
+				continue
+			}
+			if other == "cmd" {
+				return nil, fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", x.line())
+			}
+			return nil, fmt.Sprintf("the ENTRYPOINT at line %d receives CMD as its arguments", x.line())
+		}
+	}
+	return argv, ""
+}
+
+// wordText is a word as written in text.
+func wordText(text string, w *syntax.Word) string {
+	s, e := int(w.Pos().Offset()), int(w.End().Offset())
+	if s < 0 || e > len(text) || s > e {
+		return "a word"
+	}
+	return text[s:e]
+}
+
+// notLiteral says what the shell would do to a word that literal refuses.
+func notLiteral(w *syntax.Word) string {
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.ParamExp:
+			return "the shell expands the variable"
+		case *syntax.CmdSubst:
+			return "the shell runs the command substitution"
+		case *syntax.ArithmExp:
+			return "the shell evaluates the arithmetic"
+		case *syntax.ProcSubst:
+			return "the shell runs the process substitution"
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				if _, ok := q.(*syntax.Lit); !ok {
+					return "the shell expands it inside the quotes"
+				}
+			}
+			if p.Dollar {
+				return "the shell translates $\"…\""
+			}
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "the shell decodes $'…'"
+			}
+		}
+	}
+	return "the shell may expand a glob, ~ or braces in it"
+}

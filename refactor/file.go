@@ -1,0 +1,464 @@
+package refactor
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dfmt/dfmt/format"
+)
+
+// file is one Dockerfile while a refactor runs over it: the tree, its
+// instructions and stages, and what the refactor decided so far.
+type file struct {
+	f     *format.File
+	esc   byte
+	eol   string
+	insts []*inst
+	stage []*stage
+
+	name  string // the refactor running
+	sites []site
+	skips []Skip
+}
+
+// inst is an instruction with its joined text and where that text lies in
+// the file's lines.
+type inst struct {
+	k    int // index in File.Nodes
+	n    *format.Node
+	low  *format.LNode
+	kw   string // the keyword in lower case
+	text string // the joined text, as BuildKit reads it
+	segs []seg
+	p    parts
+
+	stage *stage // nil before the first FROM
+	// shell is the SHELL in effect (nil for the default /bin/sh -c);
+	// shellUnknown is set where a stage's base may be a stage that set one.
+	shell        []string
+	shellUnknown bool
+	// windows says why the instruction is in a Windows file or stage, or
+	// is "".
+	windows string
+	// kept says why the formatter prints the instruction as written
+	// ("dfmt:ignore", "dfmt:off"), and so why no refactor touches it.
+	kept string
+	// bad is set when this package's reading of the flags disagrees with
+	// format's; no rewrite trusts such an instruction.
+	bad bool
+}
+
+// seg is a line's contribution to the joined text: joined bytes [j0, j1)
+// are the bytes of file line `line` from column c0.
+type seg struct {
+	j0, j1 int
+	line   int
+	c0     int
+}
+
+// stage is a FROM and the instructions after it.
+type stage struct {
+	from  *inst
+	index int
+	name  string // after AS, as written; "" when none
+	base  string // the image or stage, as written
+	// parent is the earlier stage that base names, as BuildKit matches it
+	// (dockerfile2llb's addState: the lower-cased stage names against the
+	// base name as written). baseUnknown is set when base holds a $.
+	parent      *stage
+	baseUnknown bool
+	windows     string // why the stage is a Windows one, or ""
+	insts       []*inst // after the FROM
+}
+
+// site is one rewrite: lines [start, end) of the file become lines.
+type site struct {
+	start, end int
+	lines      []string // without line ends
+}
+
+var (
+	errCommentInside = errors.New("a comment line inside the instruction is in the way")
+	errCrossing      = errors.New("the text to rewrite is split across lines")
+)
+
+// load parses src for a refactor. A file BuildKit rejects is its
+// *format.Error.
+func load(src []byte) (*file, error) {
+	pf := format.Parse(src)
+	if pf.Err != nil {
+		return nil, pf.Err
+	}
+	f := &file{f: pf, esc: pf.Escape, eol: "\n"}
+	if len(pf.Lines) > 0 && bytes.HasSuffix(pf.Lines[0].EOL, []byte("\r\n")) {
+		f.eol = "\r\n"
+	}
+	var cur *stage
+	var shell []string
+	shellUnknown := false
+	anyShell := false // some stage so far has a SHELL
+	off := false
+	for k, n := range pf.Nodes {
+		if n.Kind == format.CommentNode {
+			switch commentWord(pf.Lines[n.Start].Text) {
+			case "dfmt:off":
+				off = true
+			case "dfmt:on":
+				off = false
+			}
+		}
+		if n.Kind != format.InstructionNode || n.Lowered == nil {
+			continue
+		}
+		in := f.newInst(n)
+		in.k = k
+		switch {
+		case off:
+			in.kept = "dfmt:off"
+		case k > 0 && pf.Nodes[k-1].Kind == format.CommentNode && pf.Nodes[k-1].End == n.Start &&
+			commentWord(pf.Lines[n.Start-1].Text) == "dfmt:ignore":
+			in.kept = "dfmt:ignore"
+		}
+		switch in.kw {
+		case "from":
+			st := &stage{from: in, index: len(f.stage)}
+			args := in.low.Args()
+			if len(args) > 0 {
+				st.base = args[0]
+			}
+			if len(args) == 3 && strings.EqualFold(args[1], "as") {
+				st.name = args[2]
+			}
+			st.baseUnknown = strings.Contains(st.base, "$")
+			for _, e := range f.stage {
+				if e.name != "" && strings.ToLower(e.name) == st.base {
+					st.parent = e
+				}
+			}
+			shell, shellUnknown = nil, false
+			if st.parent != nil {
+				st.windows = st.parent.windows
+				shell, shellUnknown = st.parent.shellAtEnd()
+			} else if st.baseUnknown && anyShell {
+				shellUnknown = true
+			}
+			if st.windows == "" && windowsImage(st.base) {
+				st.windows = "a stage on a Windows base image (" + st.base + ")"
+			}
+			f.stage = append(f.stage, st)
+			cur = st
+		case "shell":
+			if in.low.JSON {
+				shell = in.low.Args()
+				anyShell = true
+			}
+		}
+		in.stage = cur
+		in.shell, in.shellUnknown = shell, shellUnknown
+		switch {
+		case f.esc == '`':
+			in.windows = "a Windows file (escape directive `)"
+		case cur != nil:
+			in.windows = cur.windows
+		}
+		if cur != nil && in.kw != "from" {
+			cur.insts = append(cur.insts, in)
+		}
+		f.insts = append(f.insts, in)
+	}
+	return f, nil
+}
+
+// shellAtEnd is the SHELL in effect after the stage's last instruction.
+func (st *stage) shellAtEnd() ([]string, bool) {
+	if len(st.insts) == 0 {
+		if st.parent != nil {
+			return st.parent.shellAtEnd()
+		}
+		return nil, false
+	}
+	last := st.insts[len(st.insts)-1]
+	if last.kw == "shell" && last.low.JSON {
+		return last.low.Args(), false
+	}
+	return last.shell, last.shellUnknown
+}
+
+// chain is the stage and the stages it builds on, nearest first.
+func (st *stage) chain() []*stage {
+	var out []*stage
+	for s := st; s != nil && !slices.Contains(out, s); s = s.parent {
+		out = append(out, s)
+	}
+	return out
+}
+
+// windowsImage guesses from its name whether an image is a Windows one.
+func windowsImage(ref string) bool {
+	r := strings.ToLower(ref)
+	return strings.Contains(r, "windows") || strings.Contains(r, "nanoserver") || strings.Contains(r, "servercore")
+}
+
+func commentWord(text []byte) string {
+	t := bytes.TrimSpace(text)
+	t = bytes.TrimPrefix(t, []byte("#"))
+	return string(bytes.TrimSpace(t))
+}
+
+func (f *file) newInst(n *format.Node) *inst {
+	in := &inst{n: n, low: n.Lowered, kw: strings.ToLower(n.Lowered.Value)}
+	var sb strings.Builder
+	for _, pt := range n.Parts {
+		if pt.Kind != format.SegmentPart {
+			continue
+		}
+		j0 := sb.Len()
+		sb.Write(f.f.Lines[pt.Line].Text[pt.SegStart:pt.SegEnd])
+		in.segs = append(in.segs, seg{j0: j0, j1: sb.Len(), line: pt.Line, c0: pt.SegStart})
+	}
+	in.text = sb.String()
+	in.p = split(in.text, 0, len(in.text), f.esc)
+	if in.text != f.f.Joined(n) || !slices.Equal(in.p.flagVal, n.Lowered.Flags) ||
+		!strings.EqualFold(in.text[in.p.kw.s:in.p.kw.e], n.Lowered.Value) {
+		in.bad = true
+	}
+	return in
+}
+
+// line is the instruction's 1-based first line.
+func (in *inst) line() int { return in.n.Start + 1 }
+
+// args is the instruction's argument text.
+func (in *inst) args() string { return in.text[in.p.args.s:in.p.args.e] }
+
+// skip records that the running refactor does not apply at in.
+func (f *file) skip(in *inst, format string, a ...any) {
+	f.skips = append(f.skips, Skip{Line: in.line(), Name: f.name, Reason: fmt.Sprintf(format, a...)})
+}
+
+// common reports, as a skip, the reasons that keep every refactor away
+// from an instruction, and whether there was one.
+func (f *file) common(in *inst) bool {
+	switch {
+	case in.kept != "":
+		f.skip(in, "marked %s: kept as written", in.kept)
+	case in.bad:
+		f.skip(in, "internal error: cannot find the instruction's flags")
+	default:
+		return false
+	}
+	return true
+}
+
+// edit replaces joined text [s, e) with text.
+type edit struct {
+	s, e int
+	text string
+}
+
+// at maps joined offset j to a line index and column. An offset where
+// one line's text ends and the next begins is the end of the first when
+// end is set, else the start of the second.
+func (in *inst) at(j int, end bool) (line, col int) {
+	for _, s := range in.segs {
+		if j < s.j1 || end && j <= s.j1 {
+			return s.line, s.c0 + j - s.j0
+		}
+	}
+	s := in.segs[len(in.segs)-1]
+	return s.line, s.c0 + j - s.j0
+}
+
+// rewrite applies edits to the instruction's lines before its heredoc
+// bodies and returns the new lines. An edit within one line keeps the
+// lines as they are; one across a line break joins the lines it spans,
+// unless a comment line stands between them.
+func (f *file) rewrite(in *inst, eds []edit) ([]string, error) {
+	first := in.n.Start
+	lines := make([]string, in.n.BodyStart-first)
+	for i := range lines {
+		lines[i] = string(f.f.Lines[first+i].Text)
+	}
+	comment := map[int]bool{}
+	for _, pt := range in.n.Parts {
+		if pt.Kind == format.CommentPart {
+			comment[pt.Line-first] = true
+		}
+	}
+	eds = slices.Clone(eds)
+	sort.SliceStable(eds, func(i, j int) bool { return eds[i].s < eds[j].s })
+	for i := 1; i < len(eds); i++ {
+		if eds[i].s < eds[i-1].e {
+			return nil, errors.New("internal error: overlapping edits")
+		}
+	}
+	for i := len(eds) - 1; i >= 0; i-- {
+		ed := eds[i]
+		le, ce := in.at(ed.e, true)
+		ls, cs := le, ce
+		if ed.s != ed.e {
+			ls, cs = in.at(ed.s, false)
+		}
+		ls, le = ls-first, le-first
+		if ls == le {
+			lines[ls] = lines[ls][:cs] + ed.text + lines[ls][ce:]
+			continue
+		}
+		for l := ls + 1; l < le; l++ {
+			if comment[l] {
+				return nil, errCommentInside
+			}
+		}
+		lines[ls] = lines[ls][:cs] + ed.text + lines[le][ce:]
+		lines = slices.Delete(lines, ls+1, le+1)
+		// Comment lines after le keep their places relative to the end.
+		nc := map[int]bool{}
+		for l := range comment {
+			if l > le {
+				nc[l-(le-ls)] = true
+			} else {
+				nc[l] = true
+			}
+		}
+		comment = nc
+	}
+	return lines, nil
+}
+
+// replace records that lines [start, end) become lines.
+func (f *file) replace(start, end int, lines []string) {
+	f.sites = append(f.sites, site{start: start, end: end, lines: lines})
+}
+
+// rewriteInst records the edits of one instruction's lines.
+func (f *file) rewriteInst(in *inst, eds []edit) error {
+	lines, err := f.rewrite(in, eds)
+	if err != nil {
+		return err
+	}
+	f.replace(in.n.Start, in.n.BodyStart, lines)
+	return nil
+}
+
+// output prints the file with its sites rewritten. m maps each output
+// line to the input line it came from.
+func (f *file) output() (out []byte, m []int) {
+	sites := slices.Clone(f.sites)
+	sort.Slice(sites, func(i, j int) bool { return sites[i].start < sites[j].start })
+	if f.f.BOM {
+		out = append(out, 0xEF, 0xBB, 0xBF)
+	}
+	line := 0
+	copyTo := func(end int) {
+		for ; line < end; line++ {
+			l := f.f.Lines[line]
+			out = append(out, l.Text...)
+			out = append(out, l.EOL...)
+			m = append(m, line)
+		}
+	}
+	for _, s := range sites {
+		copyTo(s.start)
+		for i, text := range s.lines {
+			out = append(out, text...)
+			if i == len(s.lines)-1 {
+				out = append(out, f.f.Lines[s.end-1].EOL...)
+			} else {
+				out = append(out, f.eol...)
+			}
+			m = append(m, s.start+min(i, s.end-s.start-1))
+		}
+		line = s.end
+	}
+	copyTo(len(f.f.Lines))
+	return out, m
+}
+
+// check parses an instruction's new lines on their own (after the file's
+// escape directive, before the heredoc bodies of in when in is not nil)
+// and returns what BuildKit sees of them.
+func (f *file) check(lines []string, in *inst) (*format.LNode, error) {
+	var b strings.Builder
+	if f.esc == '`' {
+		b.WriteString("# escape=`\n")
+	}
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if in != nil {
+		for i := in.n.BodyStart; i < in.n.End; i++ {
+			l := f.f.Lines[i]
+			b.Write(l.Text)
+			if len(l.EOL) == 0 {
+				b.WriteByte('\n')
+			}
+			b.Write(l.EOL)
+		}
+	}
+	pf := format.Parse([]byte(b.String()))
+	if pf.Err != nil {
+		return nil, pf.Err
+	}
+	var got *format.LNode
+	for _, n := range pf.Nodes {
+		if n.Kind == format.InstructionNode {
+			if got != nil {
+				return nil, errors.New("the rewrite is more than one instruction")
+			}
+			got = n.Lowered
+		}
+	}
+	if got == nil {
+		return nil, errors.New("the rewrite is no instruction")
+	}
+	return got, nil
+}
+
+type lnode = format.LNode
+
+// verify parses an instruction's new lines (with in's heredoc bodies
+// after them) and has ok judge what BuildKit sees of them. Every rewrite
+// goes through it, so a slip in building the text becomes a skip, not a
+// changed build.
+func (f *file) verify(lines []string, in *inst, ok func(*lnode) bool) error {
+	n, err := f.check(lines, in)
+	if err != nil {
+		return fmt.Errorf("internal error: the rewrite does not parse: %v", err)
+	}
+	if !ok(n) {
+		return errors.New("internal error: the rewrite does not read back as intended")
+	}
+	return nil
+}
+
+// onbuild is the instruction under an ONBUILD, or nil.
+func (in *inst) onbuild() *lnode {
+	if in.kw == "onbuild" && in.low.Next != nil && len(in.low.Next.Children) == 1 {
+		return in.low.Next.Children[0]
+	}
+	return nil
+}
+
+// drop is the edit that removes the word at joined [s, e) with the white
+// space on one side of it: before it (back to prev) when that is on the
+// word's line, else after it (up to next), else, across a line break,
+// before it.
+func (in *inst) drop(s, e, prev, next int) edit {
+	if pl, _ := in.at(prev, true); pl == in.lineOf(s) {
+		return edit{prev, e, ""}
+	}
+	if el, _ := in.at(e, true); el == in.lineOf(next) {
+		return edit{s, next, ""}
+	}
+	return edit{prev, e, ""}
+}
+
+func (in *inst) lineOf(j int) int {
+	l, _ := in.at(j, false)
+	return l
+}

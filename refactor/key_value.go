@@ -1,0 +1,255 @@
+package refactor
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// KeyValue writes the legacy "ENV key value" and "LABEL key value" forms as
+// key=value, quoting the value so that it means exactly what it did:
+//
+//	ENV A b c                 →  ENV A="b c"
+//	ENV PATH /opt/bin:$PATH   →  ENV PATH=/opt/bin:$PATH
+//	LABEL vendor ACME 'Inc.'  →  LABEL vendor="ACME "'Inc.'
+//
+// The legacy value is the whole rest of the line, which BuildKit then
+// expands as one word; in key=value form white space outside quotes would
+// end the word. So each run of unquoted text that holds white space is put
+// in double quotes, with its escapes rewritten to mean inside the quotes
+// what they meant outside; quoted parts and $ expansions stay as written.
+// ARG is never touched: "ARG a b" declares two arguments.
+var KeyValue = &Refactor{
+	Name:    "key-value",
+	Summary: "legacy ENV k v / LABEL k v → k=v, the value quoted to stay the same",
+	Safe:    "always, with exact quoting; never ARG",
+	Changes: "nothing BuildKit builds; BuildKit's LegacyKeyValueFormat warning goes away",
+	run:     keyValue,
+}
+
+func keyValue(f *file) {
+	for _, in := range f.insts {
+		if c := in.onbuild(); c != nil {
+			if k := strings.ToLower(c.Value); (k == "env" || k == "label") && legacy(c) {
+				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
+			}
+			continue
+		}
+		if in.kw != "env" && in.kw != "label" || !legacy(in.low) || f.common(in) {
+			continue
+		}
+		key, val := in.low.Next.Value, in.low.Next.Next.Value
+		fs := wsFields(in.text, in.p.args.s, in.p.args.e, 2)
+		if len(fs) != 2 || in.text[fs[0].s:fs[0].e] != key || in.text[fs[1].s:fs[1].e] != val {
+			f.skip(in, "internal error: cannot find the key and value")
+			continue
+		}
+		if strings.ContainsAny(key, `'"`) || strings.IndexByte(key, f.esc) >= 0 {
+			f.skip(in, "the key %s holds quotes or escapes", key)
+			continue
+		}
+		qs, err := requote(val, f.esc)
+		if err != nil {
+			f.skip(in, "%v", err)
+			continue
+		}
+		eds := []edit{{fs[0].e, fs[1].s, "="}}
+		for _, q := range qs {
+			eds = append(eds, edit{fs[1].s + q.s, fs[1].s + q.e, q.text})
+		}
+		lines, err := f.rewrite(in, eds)
+		if err == nil {
+			err = f.verify(lines, in, func(n *lnode) bool {
+				a := n.Next
+				return strings.EqualFold(n.Value, in.kw) && len(n.Flags) == len(in.low.Flags) &&
+					a != nil && a.Value == key && a.Next != nil && a.Next.Next != nil &&
+					a.Next.Next.Value == "=" && a.Next.Next.Next == nil &&
+					sameExpansion(val, a.Next.Value, f.esc)
+			})
+		}
+		if err != nil {
+			f.skip(in, "%v", err)
+			continue
+		}
+		f.replace(in.n.Start, in.n.BodyStart, lines)
+	}
+}
+
+// legacy reports whether an ENV or LABEL is in the "key value" form: its
+// pair's separator node is empty where key=value has "=" (as
+// parser.parseNameVal builds them).
+func legacy(n *lnode) bool {
+	a := n.Next
+	return a != nil && a.Next != nil && a.Next.Next != nil && a.Next.Next.Value == "" && a.Next.Next.Next == nil
+}
+
+// requote returns the edits that make a legacy value, which BuildKit
+// expands as one word whatever white space it holds, a single key=value
+// word that expands to the same. Every run of unquoted text (plain
+// characters, escapes, $ expansions) that holds white space goes into
+// double quotes; inside them an escape keeps its meaning only before ",
+// $ and the escape character itself (shell/lex.go, processDoubleQuote),
+// so other escapes lose their escape character. Quoted parts stay.
+func requote(v string, esc byte) ([]edit, error) {
+	var eds []edit
+	i := 0
+	for i < len(v) {
+		switch v[i] {
+		case '\'':
+			j := strings.IndexByte(v[i+1:], '\'')
+			if j < 0 {
+				return nil, fmt.Errorf("the value has an unterminated quote")
+			}
+			i += j + 2
+			continue
+		case '"':
+			j, ok := dqEnd(v, i, esc)
+			if !ok {
+				return nil, fmt.Errorf("the value has an unterminated quote")
+			}
+			i = j
+			continue
+		}
+		// An unquoted run: up to the next quote outside $ expansions.
+		start := i
+		var run []edit
+		space := false
+		for i < len(v) && v[i] != '\'' && v[i] != '"' {
+			switch c := v[i]; {
+			case c == esc:
+				if i+1 == len(v) {
+					// BuildKit drops an escape at the end; inside the
+					// quotes it would escape the closing one.
+					run = append(run, edit{i, i + 1, ""})
+					i++
+					continue
+				}
+				if n := v[i+1]; n != '"' && n != '$' && n != esc {
+					run = append(run, edit{i, i + 1, ""})
+				}
+				r, size := utf8.DecodeRuneInString(v[i+1:])
+				space = space || unicode.IsSpace(r)
+				i += 1 + size
+			case c == '$':
+				j, ok := dollarEnd(v, i, esc)
+				if !ok {
+					return nil, fmt.Errorf("the value has an unterminated ${")
+				}
+				space = space || strings.ContainsFunc(v[i:j], unicode.IsSpace)
+				i = j
+			default:
+				r, size := utf8.DecodeRuneInString(v[i:])
+				space = space || unicode.IsSpace(r)
+				i += size
+			}
+		}
+		if space {
+			eds = append(eds, edit{start, start, `"`})
+			eds = append(eds, run...)
+			eds = append(eds, edit{i, i, `"`})
+		}
+	}
+	sort.SliceStable(eds, func(a, b int) bool { return eds[a].s < eds[b].s })
+	return eds, nil
+}
+
+// dqEnd returns the index after the double-quoted string starting at
+// v[i], as processDoubleQuote reads it.
+func dqEnd(v string, i int, esc byte) (int, bool) {
+	for j := i + 1; j < len(v); j++ {
+		switch v[j] {
+		case '"':
+			return j + 1, true
+		case '$':
+			k, ok := dollarEnd(v, j, esc)
+			if !ok {
+				return 0, false
+			}
+			j = k - 1
+		case esc:
+			if j+1 < len(v) && (v[j+1] == '"' || v[j+1] == '$' || v[j+1] == esc) {
+				j++
+			}
+		}
+	}
+	return 0, false
+}
+
+// dollarEnd returns the index after the $ expansion starting at v[i]:
+// "$name", "$1" or a special parameter, or "${…}" to its matching brace
+// (quotes and escapes inside taken into account), or just "$".
+func dollarEnd(v string, i int, esc byte) (int, bool) {
+	j := i + 1
+	if j == len(v) {
+		return j, true
+	}
+	if v[j] != '{' {
+		for j < len(v) && (v[j] == '_' || v[j] >= 'a' && v[j] <= 'z' || v[j] >= 'A' && v[j] <= 'Z' || v[j] >= '0' && v[j] <= '9') {
+			j++
+		}
+		return j, true
+	}
+	depth := 0
+	for ; j < len(v); j++ {
+		switch v[j] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return j + 1, true
+			}
+		case '\'':
+			k := strings.IndexByte(v[j+1:], '\'')
+			if k < 0 {
+				return 0, false
+			}
+			j += k + 1
+		case '"':
+			k, ok := dqEnd(v, j, esc)
+			if !ok {
+				return 0, false
+			}
+			j = k - 1
+		case esc:
+			j++
+		}
+	}
+	return 0, false
+}
+
+// sameExpansion reports whether BuildKit expands a and b to the same value,
+// tried with every variable they use unset, set to a value with white
+// space, and set empty. It is the check after the exact rewrite, not the
+// proof of it.
+func sameExpansion(a, b string, esc byte) bool {
+	lex := shell.NewLex(rune(esc))
+	names := map[string]bool{}
+	for _, w := range []string{a, b} {
+		r, err := lex.ProcessWordWithMatches(w, shell.EnvsFromSlice(nil))
+		if err != nil {
+			continue
+		}
+		for k := range r.Unmatched {
+			names[k] = true
+		}
+	}
+	var set, empty []string
+	for k := range names {
+		set = append(set, k+"=v  a\tl'\"ue $x")
+		empty = append(empty, k+"=")
+	}
+	for _, env := range [][]string{nil, set, empty} {
+		e := shell.EnvsFromSlice(env)
+		ra, _, errA := lex.ProcessWord(a, e)
+		rb, _, errB := lex.ProcessWord(b, e)
+		if ra != rb || (errA == nil) != (errB == nil) {
+			return false
+		}
+	}
+	return true
+}

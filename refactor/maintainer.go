@@ -1,0 +1,105 @@
+package refactor
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// authorsLabel is the OCI annotation that replaces MAINTAINER.
+const authorsLabel = "org.opencontainers.image.authors"
+
+// Maintainer replaces the deprecated MAINTAINER with the OCI authors label:
+//
+//	MAINTAINER "Jane" <j@x>   →  LABEL org.opencontainers.image.authors="\"Jane\" <j@x>"
+//	MAINTAINER Jo $5          →  LABEL org.opencontainers.image.authors="Jo \$5"
+//
+// MAINTAINER's text is taken raw, while a LABEL value expands $ and
+// removes quotes and escapes, so the text goes in double quotes with ",
+// $ and the escape character escaped: the label's value is the text,
+// byte for byte. The image's Author field, which MAINTAINER set, is no
+// longer set. It does not apply where an earlier LABEL of the stage
+// already sets the authors label, which the new one would override.
+var Maintainer = &Refactor{
+	Name:    "maintainer",
+	Summary: "MAINTAINER → LABEL org.opencontainers.image.authors=\"…\"",
+	Safe:    "always, with $ \\ \" escaped; not where an earlier LABEL of the stage sets that label",
+	Changes: "the image's Author field is no longer set; the label is set instead, and " +
+		"overrides an authors label from the base image",
+	run: maintainer,
+}
+
+func maintainer(f *file) {
+	for _, in := range f.insts {
+		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "maintainer") {
+			f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
+			continue
+		}
+		if in.kw != "maintainer" || in.low.Next == nil || f.common(in) {
+			continue
+		}
+		if why := authorsSetBefore(in); why != "" {
+			f.skip(in, "%s", why)
+			continue
+		}
+		text := in.low.Next.Value
+		var b strings.Builder
+		b.WriteString(authorsLabel + `="`)
+		for _, r := range text {
+			if r == '"' || r == '$' || r == rune(f.esc) {
+				b.WriteByte(f.esc)
+			}
+			b.WriteRune(r)
+		}
+		b.WriteByte('"')
+		eds := []edit{
+			{in.p.kw.s, in.p.kw.e, "LABEL"},
+			{in.p.args.s, in.p.args.e, b.String()},
+		}
+		lines, err := f.rewrite(in, eds)
+		if err == nil {
+			err = f.verify(lines, in, func(n *lnode) bool {
+				a := n.Next
+				if !strings.EqualFold(n.Value, "label") || len(n.Flags) > 0 || a == nil || a.Value != authorsLabel ||
+					a.Next == nil || a.Next.Next == nil || a.Next.Next.Value != "=" || a.Next.Next.Next != nil {
+					return false
+				}
+				got, unmatched, err := shell.NewLex(rune(f.esc)).ProcessWord(a.Next.Value, shell.EnvsFromSlice(nil))
+				return err == nil && len(unmatched) == 0 && got == text
+			})
+		}
+		if err != nil {
+			f.skip(in, "%v", err)
+			continue
+		}
+		f.replace(in.n.Start, in.n.BodyStart, lines)
+	}
+}
+
+// authorsSetBefore says which earlier LABEL of in's stage, or of the
+// stages it builds on, sets the authors label, or returns "".
+func authorsSetBefore(in *inst) string {
+	if in.stage == nil {
+		return "MAINTAINER comes before the first FROM"
+	}
+	for _, s := range in.stage.chain() {
+		for _, x := range s.insts {
+			if x == in {
+				break
+			}
+			if x.kw != "label" {
+				continue
+			}
+			for a := x.low.Next; a != nil && a.Next != nil; a = a.Next.Next.Next {
+				if strings.Trim(a.Value, `"'`) == authorsLabel {
+					return fmt.Sprintf("the LABEL at line %d already sets %s, which this would override", x.line(), authorsLabel)
+				}
+				if a.Next.Next == nil {
+					break
+				}
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,337 @@
+package refactor
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format"
+)
+
+// MergeRuns joins consecutive RUN instructions into one, so that they make
+// one layer:
+//
+//	RUN apt-get update            →  RUN apt-get update \
+//	# the tools                         # the tools
+//	RUN apt-get install -y curl         && apt-get install -y curl
+//
+//	RUN a                         →  RUN a \
+//	RUN b || c                          && { b || c; }
+//
+//	RUN x; y                      →  RUN { x; y; } \
+//	RUN z                               && z
+//
+// "RUN a" then "RUN b" runs b only if a succeeds, in a fresh shell; "a &&
+// { b; }" does the same in one shell, which is equal as long as a leaves
+// nothing behind that b could see: so a may not change directory,
+// variables, options, traps, functions or the shell (cd, export, set,
+// source, exec, an assignment, a background job…). Where b is a plain &&
+// chain the braces are left out; a list in a gets braces of its own, as
+// "x; y && z" would run z after y whatever x did. The comments between
+// the RUNs stay, inside the merged one.
+//
+// Both RUNs must be shell form without heredocs, with the same flags, in a
+// POSIX shell (no SHELL naming another program, not a Windows file), not
+// under ONBUILD, with only comments between them, none of which is a
+// "# check=" or "# hadolint" directive (nor one above the first RUN, which
+// would then cover the merged one). A "#" comment in the text of a would
+// swallow what comes after it, so that too keeps them apart.
+var MergeRuns = &Refactor{
+	Name:    "merge-runs",
+	Summary: "consecutive RUNs → one RUN, as a && { b; } (or plainer where provably equal)",
+	Safe: "shell form, no heredoc, same flags, POSIX shell, not ONBUILD, only comments between " +
+		"(no # check= or # hadolint), the first changes no shell state",
+	Changes: "one layer instead of several, and one cache key: a change to either command reruns both",
+	run:     mergeRuns,
+}
+
+// lintComment matches the comments that configure linters for the
+// instruction below them.
+var lintComment = regexp.MustCompile(`(?i)^(check\s*=|hadolint\b|dfmt:)`)
+
+// runInfo is what merging needs to know of one RUN.
+type runInfo struct {
+	in      *inst
+	why     string // why it cannot be merged at all, or ""
+	sf      *syntax.File
+	comment bool   // the text holds a # comment
+	state   string // how it changes shell state, or ""
+	first   bool   // it may stand left of && as it is
+	next    bool   // it may stand right of && without braces
+	closed  bool   // it ends with ; or &, so braces close with " }"
+	semi    int    // offset of a last ";" that may go where it stands plain, or -1
+	lastArg bool   // it reads $_
+}
+
+func runInfoOf(in *inst) *runInfo {
+	r := &runInfo{in: in, semi: -1}
+	switch {
+	case in.kept != "":
+		r.why = "is marked " + in.kept
+	case in.bad:
+		r.why = "has flags this package cannot find"
+	case in.low.JSON:
+		r.why = "is in exec form"
+	case len(in.low.Heredocs) > 0:
+		r.why = "has a heredoc"
+	case in.low.Next == nil:
+		r.why = "runs nothing"
+	}
+	if r.why != "" {
+		return r
+	}
+	if why := shellProblem(in); why != "" {
+		r.why = why
+		return r
+	}
+	text := in.args()
+	sf, err := parseShell(text)
+	if err != nil {
+		r.why = "does not parse as shell: " + err.Error()
+		return r
+	}
+	if len(sf.Stmts) == 0 {
+		r.why = "runs nothing"
+		return r
+	}
+	r.sf = sf
+	r.comment = hasComment(sf)
+	r.state = stateChange(sf)
+	last := sf.Stmts[len(sf.Stmts)-1]
+	single := len(sf.Stmts) == 1 && !last.Semicolon.IsValid() && !last.Background
+	r.first = single
+	r.next = single && andOnly(last)
+	if last.Semicolon.IsValid() {
+		semi := int(last.Semicolon.Offset())
+		end := semi + 1
+		if last.Coprocess || last.Disown {
+			end++
+		}
+		r.closed = end <= len(text) && strings.TrimSpace(text[end:]) == ""
+		// "x;" alone is "x".
+		if r.closed && len(sf.Stmts) == 1 && !last.Background && !last.Coprocess && !last.Disown && text[semi] == ';' {
+			r.semi = semi
+			r.first = true
+			r.next = andOnly(last)
+		}
+	}
+	syntax.Walk(sf, func(n syntax.Node) bool {
+		if p, ok := n.(*syntax.ParamExp); ok && p.Param != nil && p.Param.Value == "_" {
+			r.lastArg = true
+		}
+		return !r.lastArg
+	})
+	return r
+}
+
+// andOnly reports whether a statement is a chain of && whose links hold no
+// ||, so that "a && s" means "a && { s; }".
+func andOnly(s *syntax.Stmt) bool {
+	b, ok := s.Cmd.(*syntax.BinaryCmd)
+	if !ok {
+		return true
+	}
+	switch b.Op {
+	case syntax.AndStmt:
+		return andOnly(b.X) && andOnly(b.Y)
+	case syntax.OrStmt:
+		return false
+	}
+	return true
+}
+
+func mergeRuns(f *file) {
+	infos := map[*inst]*runInfo{}
+	info := func(in *inst) *runInfo {
+		if infos[in] == nil {
+			infos[in] = runInfoOf(in)
+		}
+		return infos[in]
+	}
+	var group []*runInfo
+	flush := func() {
+		if len(group) > 1 {
+			f.merge(group)
+		}
+		group = nil
+	}
+	for i, in := range f.insts {
+		var prev *inst
+		if i > 0 {
+			prev = f.insts[i-1]
+		}
+		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "run") {
+			if pc := prev.onbuildOrNil(); pc != nil && strings.EqualFold(pc.Value, "run") && f.onlyComments(prev, in) {
+				f.skip(in, "under ONBUILD: the triggers are kept in the image as written")
+			}
+		}
+		if in.kw != "run" {
+			flush()
+			continue
+		}
+		if prev == nil || prev.kw != "run" || !f.onlyComments(prev, in) {
+			flush()
+			group = []*runInfo{info(in)}
+			continue
+		}
+		if why := f.joinable(info(prev), info(in), group); why != "" {
+			f.skip(in, "not merged with the RUN at line %d: %s", prev.line(), why)
+			flush()
+			group = []*runInfo{info(in)}
+			continue
+		}
+		group = append(group, info(in))
+	}
+	flush()
+}
+
+func (in *inst) onbuildOrNil() *lnode {
+	if in == nil {
+		return nil
+	}
+	return in.onbuild()
+}
+
+// onlyComments reports whether only comment and blank lines stand between
+// two instructions.
+func (f *file) onlyComments(a, b *inst) bool {
+	for _, n := range f.f.Nodes[a.k+1 : b.k] {
+		if n.Kind != format.CommentNode && n.Kind != format.BlankNode {
+			return false
+		}
+	}
+	return true
+}
+
+// joinable says why RUN b cannot join the group that ends with a, or
+// returns "".
+func (f *file) joinable(a, b *runInfo, group []*runInfo) string {
+	at := fmt.Sprintf("the RUN at line %d", a.in.line())
+	switch {
+	case b.why != "":
+		return "this RUN " + b.why
+	case a.why != "":
+		return at + " " + a.why
+	case !slices.Equal(a.in.low.Flags, b.in.low.Flags):
+		return fmt.Sprintf("their flags differ (%s and %s)", flagList(a.in), flagList(b.in))
+	}
+	for _, n := range f.f.Nodes[a.in.k+1 : b.in.k] {
+		if n.Kind == format.CommentNode {
+			if w := commentWord(f.f.Lines[n.Start].Text); lintComment.MatchString(w) {
+				return fmt.Sprintf("the comment %q at line %d applies to one instruction", "# "+w, n.Start+1)
+			}
+		}
+	}
+	if len(group) > 0 && group[0] != nil {
+		if k := group[0].in.k; k > 0 {
+			if n := f.f.Nodes[k-1]; n.Kind == format.CommentNode && n.End == group[0].in.n.Start {
+				if w := commentWord(f.f.Lines[n.Start].Text); lintComment.MatchString(w) {
+					return fmt.Sprintf("the comment %q at line %d would then cover both", "# "+w, n.Start+1)
+				}
+			}
+		}
+	}
+	switch {
+	case a.state != "":
+		return fmt.Sprintf("%s changes shell state: it %s", at, a.state)
+	case a.comment:
+		return at + " holds a # comment, which would swallow what follows it"
+	case !b.next && b.comment:
+		return "this RUN holds a # comment, which would swallow the closing brace"
+	case b.lastArg:
+		return "this RUN reads $_, which would see the command before it"
+	}
+	return ""
+}
+
+func flagList(in *inst) string {
+	if len(in.low.Flags) == 0 {
+		return "none"
+	}
+	return strings.Join(in.low.Flags, " ")
+}
+
+// merge writes a group of RUNs as one.
+func (f *file) merge(group []*runInfo) {
+	first := group[0].in
+	var lines []string
+	var parts []string
+	for i, r := range group {
+		in := r.in
+		var eds []edit
+		text := in.args()
+		if r.semi >= 0 && (i == 0 || r.next) {
+			eds = append(eds, edit{in.p.args.s + r.semi, in.p.args.s + r.semi + 1, ""})
+			text = text[:r.semi] + text[r.semi+1:]
+		}
+		if i == 0 {
+			if !r.first {
+				eds = append(eds, edit{in.p.args.s, in.p.args.s, "{ "}, edit{in.p.args.e, in.p.args.e, closeBrace(r)})
+				text = "{ " + text + closeBrace(r)
+			}
+		} else {
+			open := "&& "
+			if !r.next {
+				open = "&& { "
+				eds = append(eds, edit{in.p.args.e, in.p.args.e, closeBrace(r)})
+				text = "{ " + text + closeBrace(r)
+			}
+			eds = append(eds, edit{0, in.p.args.s, open})
+			// The lines between the RUNs: comments stay, blank lines go.
+			for _, n := range f.f.Nodes[group[i-1].in.k+1 : in.k] {
+				if n.Kind == format.CommentNode {
+					lines = append(lines, string(f.f.Lines[n.Start].Text))
+				}
+			}
+		}
+		parts = append(parts, text)
+		ls, err := f.rewrite(in, eds)
+		if err != nil {
+			f.skip(group[1].in, "not merged with the RUN at line %d: %v", first.line(), err)
+			return
+		}
+		if i < len(group)-1 {
+			ls[len(ls)-1] += " \\"
+		}
+		lines = append(lines, ls...)
+	}
+	want := strings.Join(parts, " && ")
+	err := f.verify(lines, nil, func(n *lnode) bool {
+		return strings.EqualFold(n.Value, "run") && !n.JSON && len(n.Heredocs) == 0 &&
+			slices.Equal(n.Flags, first.low.Flags) && n.Next != nil && n.Next.Next == nil &&
+			sameProgram(n.Next.Value, want)
+	})
+	if err != nil {
+		f.skip(group[1].in, "not merged with the RUN at line %d: %v", first.line(), err)
+		return
+	}
+	f.replace(first.n.Start, group[len(group)-1].in.n.End, lines)
+}
+
+// closeBrace is what closes the braces around a RUN's text.
+func closeBrace(r *runInfo) string {
+	if r.closed {
+		return " }"
+	}
+	return "; }"
+}
+
+// sameProgram reports whether two shell texts parse to the same program.
+func sameProgram(a, b string) bool {
+	pa, errA := printShell(a)
+	pb, errB := printShell(b)
+	return errA == nil && errB == nil && pa == pb
+}
+
+func printShell(s string) (string, error) {
+	sf, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(s), "")
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	err = syntax.NewPrinter(syntax.Minify(true)).Print(&sb, sf)
+	return sb.String(), err
+}

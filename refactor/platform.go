@@ -1,0 +1,95 @@
+package refactor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Platform drops a FROM --platform flag that asks for the platform a stage
+// gets anyway:
+//
+//	FROM --platform=$TARGETPLATFORM alpine     →  FROM alpine
+//	FROM --platform=${TARGETPLATFORM} alpine   →  FROM alpine
+//	FROM --platform=$BUILDPLATFORM golang      (not this refactor's business)
+//
+// Only that exact value goes. A stage whose base is an earlier stage
+// inherits that stage's platform (which may be $BUILDPLATFORM) when it
+// names none, and a global ARG TARGETPLATFORM with a default may make
+// $TARGETPLATFORM something else than the target: both are left alone.
+var Platform = &Refactor{
+	Name:    "platform",
+	Summary: "drop --platform=$TARGETPLATFORM from FROM",
+	Safe:    "the value is exactly $TARGETPLATFORM or ${TARGETPLATFORM}; the base is no stage; no global ARG gives TARGETPLATFORM a default",
+	Changes: "nothing for a build with --platform; without it, BuildKit may run a single-platform base image " +
+		"of another architecture as that platform (as for any FROM without --platform), and " +
+		"--build-arg TARGETPLATFORM=… no longer changes the stage's platform; BuildKit's " +
+		"RedundantTargetPlatform warning goes away",
+	run: platform,
+}
+
+func platform(f *file) {
+	// A global ARG TARGETPLATFORM with a default value.
+	var globalDefault *inst
+	for _, in := range f.insts {
+		if in.kw == "from" {
+			break
+		}
+		if in.kw == "arg" {
+			for _, a := range in.low.Args() {
+				if strings.HasPrefix(a, "TARGETPLATFORM=") {
+					globalDefault = in
+				}
+			}
+		}
+	}
+	for _, in := range f.insts {
+		if in.kw != "from" {
+			continue
+		}
+		i := slices.IndexFunc(in.low.Flags, func(fl string) bool {
+			return strings.HasPrefix(fl, "--platform=") && strings.Contains(fl, "TARGETPLATFORM")
+		})
+		if i < 0 || f.common(in) {
+			continue
+		}
+		val := strings.TrimPrefix(in.low.Flags[i], "--platform=")
+		st := in.stage
+		var why string
+		switch {
+		case val != "$TARGETPLATFORM" && val != "${TARGETPLATFORM}":
+			why = fmt.Sprintf("--platform=%s is not exactly $TARGETPLATFORM", val)
+		case globalDefault != nil:
+			why = fmt.Sprintf("the ARG at line %d gives TARGETPLATFORM a default, which may not be the target platform", globalDefault.line())
+		case st.parent != nil:
+			why = fmt.Sprintf("the base is stage %s, whose platform the stage would inherit instead", st.base)
+		case st.baseUnknown:
+			why = fmt.Sprintf("the base %s may name a stage, whose platform the stage would inherit instead", st.base)
+		}
+		if why != "" {
+			f.skip(in, "%s", why)
+			continue
+		}
+		prev := in.p.kw.e
+		if i > 0 {
+			prev = in.p.flags[i-1].e
+		}
+		next := in.p.args.s
+		if i+1 < len(in.p.flags) {
+			next = in.p.flags[i+1].s
+		}
+		flags := slices.Delete(slices.Clone(in.low.Flags), i, i+1)
+		lines, err := f.rewrite(in, []edit{in.drop(in.p.flags[i].s, in.p.flags[i].e, prev, next)})
+		if err == nil {
+			err = f.verify(lines, in, func(n *lnode) bool {
+				return strings.EqualFold(n.Value, "from") && slices.Equal(n.Flags, flags) &&
+					slices.Equal(n.Args(), in.low.Args())
+			})
+		}
+		if err != nil {
+			f.skip(in, "%v", err)
+			continue
+		}
+		f.replace(in.n.Start, in.n.BodyStart, lines)
+	}
+}

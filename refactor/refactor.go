@@ -1,0 +1,136 @@
+package refactor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Refactor is one rewrite of the catalogue.
+type Refactor struct {
+	// Name is what -r takes, e.g. "merge-runs".
+	Name string
+	// Summary says in one line what the rewrite does.
+	Summary string
+	// Safe says when it applies: the conditions under which it can show
+	// that BuildKit builds the same. Everywhere else it reports a Skip.
+	Safe string
+	// Changes says what is still different when it applies: layers, the
+	// cache, PID 1, image metadata.
+	Changes string
+
+	run func(*file)
+}
+
+// Skip is a place where a requested refactor did not apply, and why.
+type Skip struct {
+	Line   int    // 1-based line of the instruction, in the input
+	Name   string // the refactor
+	Reason string // lower case, no final period
+}
+
+func (s Skip) String() string {
+	return fmt.Sprintf("%d: %s: skipped: %s", s.Line, s.Name, s.Reason)
+}
+
+// All is the catalogue, in the order Apply runs it.
+var All = []*Refactor{
+	MergeRuns,
+	AddToCopy,
+	ExecForm,
+	KeyValue,
+	Maintainer,
+	StageNames,
+	Platform,
+	SortPackages,
+}
+
+// UnknownError is the error of Lookup for a name that is no refactor.
+type UnknownError struct{ Name string }
+
+func (e *UnknownError) Error() string {
+	return fmt.Sprintf("unknown refactor %q (see --list-refactors)", e.Name)
+}
+
+// Lookup returns the refactors named, in catalogue order and each once;
+// "all" names them all. An unknown or empty name is an *UnknownError.
+func Lookup(names []string) ([]*Refactor, error) {
+	want := map[string]bool{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "all" {
+			return slices.Clone(All), nil
+		}
+		found := false
+		for _, r := range All {
+			if r.Name == n {
+				found = true
+			}
+		}
+		if !found {
+			return nil, &UnknownError{Name: n}
+		}
+		want[n] = true
+	}
+	var out []*Refactor
+	for _, r := range All {
+		if want[r.Name] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Apply runs the named refactors on src, in catalogue order, parsing the
+// file again between them. It returns the rewritten file, which still
+// needs formatting (format.Source), and the places where a refactor did
+// not apply. The error is an unknown name (*UnknownError) or, for a file
+// BuildKit rejects, the *format.Error that format.Source would return; the
+// refactors never run on such a file.
+//
+// Each refactor replaces whole lines of instructions: heredoc bodies stay
+// byte for byte, comments stay, new line ends are the file's own.
+func Apply(src []byte, names []string) (out []byte, skips []Skip, err error) {
+	rs, err := Lookup(names)
+	if err != nil {
+		return nil, nil, err
+	}
+	var lineMap []int // current line index -> input line index; nil is the identity
+	orig := func(line int) int {
+		if lineMap == nil || line >= len(lineMap) {
+			return line
+		}
+		return lineMap[line]
+	}
+	for _, r := range rs {
+		f, err := load(src)
+		if err != nil {
+			if lineMap != nil {
+				// A refactor broke the file: never hand that on.
+				return nil, nil, fmt.Errorf("refactor %s: internal error: the result does not parse: %v", r.Name, err)
+			}
+			return nil, nil, err
+		}
+		f.name = r.Name
+		r.run(f)
+		for _, s := range f.skips {
+			s.Line = orig(s.Line-1) + 1
+			skips = append(skips, s)
+		}
+		if len(f.sites) == 0 {
+			continue
+		}
+		next, m := f.output()
+		newMap := make([]int, len(m))
+		for i, l := range m {
+			newMap[i] = orig(l)
+		}
+		lineMap, src = newMap, next
+	}
+	if lineMap != nil {
+		if _, err := load(src); err != nil {
+			return nil, nil, fmt.Errorf("internal error: the refactored file does not parse: %v", err)
+		}
+	}
+	return src, skips, nil
+}

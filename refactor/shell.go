@@ -1,0 +1,254 @@
+package refactor
+
+// Shell helpers for the rewrites that read shell-form text: merge-runs,
+// exec-form and sort-packages. The text is parsed with mvdan.cc/sh/v3 in
+// its bash dialect, a superset of what /bin/sh takes, so that whatever a
+// rewrite relies on is read the way any POSIX shell reads it.
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// parseShell parses shell-form text, keeping comments so that a rewrite
+// can see a '#' that would swallow what follows it.
+func parseShell(text string) (*syntax.File, error) {
+	return syntax.NewParser(syntax.KeepComments(true), syntax.Variant(syntax.LangBash)).
+		Parse(strings.NewReader(text), "")
+}
+
+// posixShells are the programs that SHELL may name and under which the
+// shell-form rewrites still hold.
+var posixShells = map[string]bool{
+	"sh": true, "bash": true, "dash": true, "ash": true, "ksh": true, "mksh": true, "zsh": true,
+}
+
+// shellProblem says why an instruction's shell form is not run by a POSIX
+// shell as "sh -c text", as a phrase that follows "the RUN", or returns
+// "". Windows files count as not POSIX.
+func shellProblem(in *inst) string {
+	if in.windows != "" {
+		return "is in " + in.windows
+	}
+	if in.shellUnknown {
+		return "is in a stage whose base may be a stage with a SHELL instruction"
+	}
+	if in.shell == nil {
+		return ""
+	}
+	sh := in.shell
+	if len(sh) < 2 || !posixShells[path.Base(sh[0])] || sh[len(sh)-1] != "-c" {
+		return fmt.Sprintf("runs under SHELL %s, which is not a POSIX shell run with -c", quoteArgs(sh))
+	}
+	for i := 1; i < len(sh)-1; i++ {
+		o := sh[i]
+		if o == "-o" && i+1 < len(sh)-1 && sh[i+1] == "errexit" ||
+			strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--") && strings.Contains(o, "e") {
+			return fmt.Sprintf("runs under SHELL %s, which sets errexit (-e)", quoteArgs(sh))
+		}
+	}
+	return ""
+}
+
+func quoteArgs(a []string) string {
+	q := make([]string, len(a))
+	for i, s := range a {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// stateful are the commands that change what the shell carries from one
+// command to the next: directory, variables, options, traps, functions,
+// positional parameters, or the shell itself.
+var stateful = map[string]bool{
+	"cd": true, "pushd": true, "popd": true, "export": true, "unset": true,
+	"set": true, "shopt": true, "umask": true, "ulimit": true, "trap": true,
+	"source": true, ".": true, "eval": true, "exec": true, "exit": true,
+	"alias": true, "unalias": true, "readonly": true, "declare": true,
+	"typeset": true, "local": true, "let": true, "read": true,
+	"getopts": true, "mapfile": true, "readarray": true, "shift": true,
+	"hash": true, "enable": true, "return": true, "disown": true,
+	"setopt": true, "unsetopt": true, "emulate": true,
+}
+
+// specialBuiltins keep the assignments before them (POSIX 2.14).
+var specialBuiltins = map[string]bool{
+	"break": true, ":": true, ".": true, "continue": true, "eval": true,
+	"exec": true, "exit": true, "export": true, "readonly": true,
+	"return": true, "set": true, "shift": true, "times": true, "trap": true,
+	"unset": true,
+}
+
+// stateChange says how the program changes state that a later command in
+// the same shell would see, or returns "". Subshells and command
+// substitutions change nothing outside themselves.
+func stateChange(node syntax.Node) string {
+	var why string
+	syntax.Walk(node, func(n syntax.Node) bool {
+		if why != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:
+			return false
+		case *syntax.Stmt:
+			if n.Background || n.Coprocess || n.Disown {
+				why = "runs a command in the background (&)"
+			}
+		case *syntax.FuncDecl:
+			why = "defines a function"
+		case *syntax.DeclClause:
+			why = "runs " + n.Variant.Value
+		case *syntax.LetClause:
+			why = "runs let"
+		case *syntax.CoprocClause:
+			why = "starts a coprocess"
+		case *syntax.BinaryArithm:
+			switch n.Op {
+			case syntax.Assgn, syntax.AddAssgn, syntax.SubAssgn, syntax.MulAssgn,
+				syntax.QuoAssgn, syntax.RemAssgn, syntax.AndAssgn, syntax.OrAssgn,
+				syntax.XorAssgn, syntax.ShlAssgn, syntax.ShrAssgn:
+				why = "assigns a variable in arithmetic"
+			}
+		case *syntax.UnaryArithm:
+			if n.Op == syntax.Inc || n.Op == syntax.Dec {
+				why = "assigns a variable in arithmetic"
+			}
+		case *syntax.ParamExp:
+			if n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) {
+				why = "assigns a variable with ${…=…}"
+			}
+		case *syntax.CallExpr:
+			why = callState(n)
+		}
+		return why == ""
+	})
+	return why
+}
+
+func callState(c *syntax.CallExpr) string {
+	if len(c.Args) == 0 {
+		if len(c.Assigns) > 0 && c.Assigns[0].Name != nil {
+			return "assigns " + c.Assigns[0].Name.Value
+		}
+		return "assigns a variable"
+	}
+	args := c.Args
+	for {
+		name, ok := literal(args[0])
+		if !ok {
+			return "runs a command whose name is not a plain word"
+		}
+		if len(c.Assigns) > 0 && specialBuiltins[name] {
+			return "assigns a variable before " + name
+		}
+		switch name {
+		case "command", "builtin", "nohup", "time":
+			// These run the next word; "command -v" and "-V" only look.
+			rest := args[1:]
+			for len(rest) > 0 {
+				w, ok := literal(rest[0])
+				if !ok || !strings.HasPrefix(w, "-") {
+					break
+				}
+				if name == "command" && (w == "-v" || w == "-V") {
+					return ""
+				}
+				rest = rest[1:]
+			}
+			if len(rest) == 0 || name == "nohup" {
+				return ""
+			}
+			args = rest
+			continue
+		case "printf":
+			for _, a := range args[1:] {
+				if w, ok := literal(a); ok && strings.HasPrefix(w, "-v") {
+					return "runs printf -v"
+				}
+			}
+			return ""
+		}
+		if stateful[name] {
+			return "runs " + name
+		}
+		return ""
+	}
+}
+
+// literal is the text of a word that the shell takes as it is, after quote
+// removal: no expansion, no glob, no tilde, no brace. ok is false for any
+// other word.
+func literal(w *syntax.Word) (string, bool) {
+	var sb strings.Builder
+	for i, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			v := p.Value
+			for j := 0; j < len(v); j++ {
+				c := v[j]
+				switch c {
+				case '\\':
+					if j+1 == len(v) {
+						return "", false
+					}
+					j++
+					sb.WriteByte(v[j])
+					continue
+				case '*', '?', '[', '{', '}', '$', '`':
+					return "", false
+				case '~':
+					if i == 0 && j == 0 {
+						return "", false
+					}
+				}
+				sb.WriteByte(c)
+			}
+		case *syntax.SglQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			sb.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			if p.Dollar {
+				return "", false
+			}
+			for _, q := range p.Parts {
+				l, ok := q.(*syntax.Lit)
+				if !ok {
+					return "", false
+				}
+				v := l.Value
+				for j := 0; j < len(v); j++ {
+					c := v[j]
+					if c == '\\' && j+1 < len(v) && strings.IndexByte("$`\"\\\n", v[j+1]) >= 0 {
+						j++
+						c = v[j]
+					} else if c == '$' || c == '`' {
+						return "", false
+					}
+					sb.WriteByte(c)
+				}
+			}
+		default:
+			return "", false
+		}
+	}
+	return sb.String(), true
+}
+
+// hasComment reports whether parsed shell text holds a '#' comment.
+func hasComment(f *syntax.File) bool {
+	found := len(f.Last) > 0
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if s, ok := n.(*syntax.Stmt); ok && len(s.Comments) > 0 {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

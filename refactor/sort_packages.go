@@ -1,0 +1,296 @@
+package refactor
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// SortPackages sorts the package names of apt-get/apt install, apk add and
+// dnf/yum/microdnf/tdnf install commands, each name going to a place where
+// a name was, so that a list written one per line stays one per line:
+//
+//	RUN apt-get install -y \     →  RUN apt-get install -y \
+//	        zlib1g \                        curl \
+//	        curl \                          git \
+//	        git                             zlib1g
+//
+//	RUN apk add --virtual .deps musl-dev gcc $EXTRA   →  RUN apk add --virtual .deps gcc musl-dev $EXTRA
+//
+// Only plain package words move: options and their values, "$VAR" words,
+// quoted words, globs and pins with globs stay where they are, and so do
+// apt's "pkg-" removals. A command with an option this refactor does not
+// know is left alone, as it cannot tell whether the option takes the next
+// word as its value. The package manager installs a set: the order of the
+// names does not change what it installs.
+var SortPackages = &Refactor{
+	Name:    "sort-packages",
+	Summary: "sort the package words of apt-get/apt install, apk add, dnf/yum/microdnf install",
+	Safe:    "only plain package words move (options, $VAR, quoted words and globbed pins stay); every option known; POSIX shell",
+	Changes: "the RUN's text, so its cache key: the layer is built again once",
+	run:     sortPackages,
+}
+
+// pkgManager describes the options of one package manager's command line.
+type pkgManager struct {
+	sub        string          // the subcommand that installs
+	shortFlags string          // one-letter options without a value
+	shortVals  string          // one-letter options that take a value
+	longFlags  map[string]bool // long options without a value
+	longVals   map[string]bool // long options that take the next word when written without "="
+}
+
+func set(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+var (
+	aptManager = &pkgManager{
+		sub:        "install",
+		shortFlags: "yqdfmsuVhbv",
+		shortVals:  "octa",
+		longFlags: set(`yes assume-yes assume-no quiet no-install-recommends no-install-suggests
+			install-recommends install-suggests fix-broken fix-missing ignore-missing allow-downgrades
+			allow-remove-essential allow-change-held-packages allow-unauthenticated reinstall
+			no-upgrade only-upgrade force-yes no-download download-only simulate dry-run just-print
+			no-act recon verbose-versions purge auto-remove autoremove show-progress no-show-upgraded
+			show-upgraded trivial-only print-uris compile build fix-policy ignore-hold no-remove
+			with-new-pkgs mark-auto`),
+		longVals: set(`target-release default-release config-file option host-architecture`),
+	}
+	apkManager = &pkgManager{
+		sub:        "add",
+		shortFlags: "Uulivqsfh",
+		shortVals:  "tXp",
+		longFlags: set(`no-cache update-cache upgrade latest interactive quiet verbose no-progress
+			progress allow-untrusted force-overwrite force force-broken-world force-non-repository
+			force-old-apk force-refresh force-missing-repositories no-network no-scripts
+			no-interactive purge initdb usermode clean-protected simulate no-chown available
+			no-logfile no-commit-hooks`),
+		longVals: set(`virtual repository root arch cache-dir keys-dir repositories-file
+			cache-max-age wait timeout`),
+	}
+	dnfManager = &pkgManager{
+		sub:        "install",
+		shortFlags: "yqvCbh",
+		shortVals:  "cxRed",
+		longFlags: set(`assumeyes assumeno quiet verbose nodocs best nobest allowerasing
+			skip-broken skip-unavailable noplugins nogpgcheck refresh cacheonly downloadonly
+			allow-downgrade no-allow-downgrade setopt-tsflags-nodocs`),
+		longVals: set(`setopt enablerepo disablerepo repo repoid releasever installroot exclude
+			excludepkgs config disableplugin enableplugin color forcearch downloaddir destdir
+			errorlevel debuglevel rpmverbosity`),
+	}
+)
+
+var pkgManagers = map[string]*pkgManager{
+	"apt-get": aptManager, "apt": aptManager, "apk": apkManager,
+	"dnf": dnfManager, "yum": dnfManager, "microdnf": dnfManager, "tdnf": dnfManager,
+}
+
+// mentionsInstall is a cheap test for a RUN worth parsing.
+var mentionsInstall = regexp.MustCompile(`\b(apt-get|apt|apk|dnf|yum|microdnf|tdnf)\b`)
+
+// plainPackage is a package word that may move: a name, perhaps with a
+// version pin, architecture or release, but no glob, quote, $ or escape,
+// and not apt's "name-" (remove).
+var plainPackage = regexp.MustCompile(`^[A-Za-z0-9@_][A-Za-z0-9._+:~=/@-]*$`)
+
+func sortPackages(f *file) {
+	for _, in := range f.insts {
+		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "run") {
+			if mentionsInstall.MatchString(in.args()) {
+				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
+			}
+			continue
+		}
+		if in.kw != "run" || in.low.JSON || in.low.Next == nil || !mentionsInstall.MatchString(in.args()) {
+			continue
+		}
+		if f.common(in) {
+			continue
+		}
+		if len(in.low.Heredocs) > 0 {
+			f.skip(in, "the RUN has a heredoc")
+			continue
+		}
+		if why := shellProblem(in); why != "" {
+			f.skip(in, "the RUN %s", why)
+			continue
+		}
+		text := in.args()
+		sf, err := parseShell(text)
+		if err != nil {
+			f.skip(in, "the RUN does not parse as shell: %v", err)
+			continue
+		}
+		var eds []edit
+		syntax.Walk(sf, func(n syntax.Node) bool {
+			call, ok := n.(*syntax.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			cmd, ok := literal(call.Args[0])
+			if !ok || pkgManagers[path.Base(cmd)] == nil {
+				return true
+			}
+			slots, why := packageSlots(pkgManagers[path.Base(cmd)], call.Args[1:])
+			if why != "" {
+				f.skip(in, "%s: %s", path.Base(cmd), why)
+				return true
+			}
+			names := make([]string, len(slots))
+			for i, w := range slots {
+				names[i] = wordText(text, w)
+			}
+			sorted := append([]string(nil), names...)
+			sort.Strings(sorted)
+			for i, w := range slots {
+				if sorted[i] == names[i] {
+					continue
+				}
+				s, e := int(w.Pos().Offset()), int(w.End().Offset())
+				if in.lineOf(in.p.args.s+s) != in.lineOf(in.p.args.s+e-1) {
+					f.skip(in, "%s: the package word %s is split across lines", path.Base(cmd), names[i])
+					return true
+				}
+			}
+			for i, w := range slots {
+				if sorted[i] != names[i] {
+					s, e := int(w.Pos().Offset()), int(w.End().Offset())
+					eds = append(eds, edit{in.p.args.s + s, in.p.args.s + e, sorted[i]})
+				}
+			}
+			return true
+		})
+		if len(eds) == 0 {
+			continue
+		}
+		// The program the edits should make, for the check below.
+		wantText := spliceEdits(in.text, eds)
+		wantText = wantText[in.p.args.s : len(wantText)-(len(in.text)-in.p.args.e)]
+		lines, err := f.rewrite(in, eds)
+		if err == nil {
+			err = f.verify(lines, in, func(n *lnode) bool {
+				return strings.EqualFold(n.Value, "run") && !n.JSON && slices.Equal(n.Flags, in.low.Flags) &&
+					n.Next != nil && sameProgram(n.Next.Value, wantText)
+			})
+		}
+		if err != nil {
+			f.skip(in, "%v", err)
+			continue
+		}
+		f.replace(in.n.Start, in.n.BodyStart, lines)
+	}
+}
+
+// packageSlots returns the words of a package manager's arguments that
+// are plain package names, or why the command cannot be sorted.
+func packageSlots(m *pkgManager, args []*syntax.Word) ([]*syntax.Word, string) {
+	var slots []*syntax.Word
+	sub := false
+	opts := true
+	for i := 0; i < len(args); i++ {
+		w, ok := literal(args[i])
+		if opts && ok && w == "--" {
+			opts = false
+			continue
+		}
+		if opts && ok && strings.HasPrefix(w, "-") && len(w) > 1 {
+			takes, why := m.option(w)
+			if why != "" {
+				return nil, why
+			}
+			if takes {
+				i++
+			}
+			continue
+		}
+		if opts && !ok && strings.HasPrefix(wordLead(args[i]), "-") {
+			return nil, "an option is not a literal word"
+		}
+		if !sub {
+			if !ok || w != m.sub {
+				return nil, "" // not an install command: nothing to sort
+			}
+			sub = true
+			continue
+		}
+		if ok && plainPackage.MatchString(w) && !strings.HasSuffix(w, "-") && isLitOnly(args[i]) {
+			slots = append(slots, args[i])
+		}
+	}
+	return slots, ""
+}
+
+// option reports whether an option takes the next word as its value, or
+// why that cannot be told.
+func (m *pkgManager) option(w string) (takes bool, why string) {
+	if strings.HasPrefix(w, "--") {
+		name, _, inline := strings.Cut(w[2:], "=")
+		switch {
+		case inline:
+			return false, ""
+		case m.longFlags[name]:
+			return false, ""
+		case m.longVals[name]:
+			return true, ""
+		}
+		return false, fmt.Sprintf("unknown option %s (does it take a value?)", w)
+	}
+	for i := 1; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case strings.IndexByte(m.shortVals, c) >= 0:
+			return i == len(w)-1, ""
+		case strings.IndexByte(m.shortFlags, c) >= 0:
+		default:
+			return false, fmt.Sprintf("unknown option %s (does it take a value?)", w)
+		}
+	}
+	return false, ""
+}
+
+// wordLead is the start of a word's first literal part.
+func wordLead(w *syntax.Word) string {
+	if len(w.Parts) > 0 {
+		if l, ok := w.Parts[0].(*syntax.Lit); ok {
+			return l.Value
+		}
+	}
+	return ""
+}
+
+// isLitOnly reports whether a word is one unquoted literal without
+// escapes, so that its text is its value.
+func isLitOnly(w *syntax.Word) bool {
+	if len(w.Parts) != 1 {
+		return false
+	}
+	l, ok := w.Parts[0].(*syntax.Lit)
+	return ok && !strings.ContainsAny(l.Value, `\`)
+}
+
+// spliceEdits applies edits to a string.
+func spliceEdits(s string, eds []edit) string {
+	sorted := append([]edit(nil), eds...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].s < sorted[j].s })
+	var b strings.Builder
+	at := 0
+	for _, e := range sorted {
+		b.WriteString(s[at:e.s])
+		b.WriteString(e.text)
+		at = e.e
+	}
+	b.WriteString(s[at:])
+	return b.String()
+}

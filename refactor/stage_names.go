@@ -1,0 +1,192 @@
+package refactor
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// StageNames writes stage names in lower case, where they are declared and
+// where COPY --from and RUN --mount=from= use them:
+//
+//	FROM golang AS Builder             →  FROM golang AS builder
+//	COPY --from=Builder /app /app      →  COPY --from=builder /app /app
+//	RUN --mount=from=Builder,target=/b →  RUN --mount=from=builder,target=/b
+//
+// BuildKit lower-cases a stage's name when it reads it and when COPY
+// --from or a mount looks it up, so these spellings build the same. It
+// does not lower-case a stage named as the base of a later FROM
+// (dockerfile2llb, addState): "FROM Builder" names no stage, and is left
+// alone, with a skip, as lowering it would make it name one. Two stages
+// whose names differ only in case are left alone too.
+var StageNames = &Refactor{
+	Name:    "stage-names",
+	Summary: "stage names → lower case, with their COPY --from and RUN --mount=from= uses",
+	Safe:    "no two stage names the same after lowering; a FROM naming a stage in another case is not changed",
+	Changes: "nothing BuildKit builds; BuildKit's StageNameCasing warning goes away",
+	run:     stageNames,
+}
+
+// plainName is a stage reference that can be rewritten as a bare word.
+var plainName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+func stageNames(f *file) {
+	// The written names of the stages, by their lower-case name.
+	spell := map[string][]*stage{}
+	for _, st := range f.stage {
+		if st.name != "" {
+			l := strings.ToLower(st.name)
+			spell[l] = append(spell[l], st)
+		}
+	}
+	clash := func(lower string) string {
+		sts := spell[lower]
+		for _, s := range sts[1:] {
+			if s.name != sts[0].name {
+				return fmt.Sprintf("stages %s (line %d) and %s (line %d) both lower to %s",
+					sts[0].name, sts[0].from.line(), s.name, s.from.line(), lower)
+			}
+		}
+		return ""
+	}
+	// ref says whether a --from value names a stage in another case, and
+	// why it cannot be lowered.
+	ref := func(v string) (bool, string) {
+		l := strings.ToLower(v)
+		if v == l || spell[l] == nil {
+			return false, ""
+		}
+		if why := clash(l); why != "" {
+			return true, why
+		}
+		if !plainName.MatchString(v) {
+			return true, fmt.Sprintf("the stage reference %s is not a plain word", v)
+		}
+		return true, ""
+	}
+
+	for _, in := range f.insts {
+		if c := in.onbuild(); c != nil {
+			for _, fl := range c.Flags {
+				if v, ok := fromValue(fl, strings.ToLower(c.Value)); ok {
+					if hit, _ := ref(v); hit {
+						f.skip(in, "under ONBUILD: the trigger runs in another Dockerfile's build, with its stages")
+						break
+					}
+				}
+			}
+			continue
+		}
+		var eds []edit
+		var why string
+		flags := slices.Clone(in.low.Flags)
+		args := in.low.Args()
+		switch in.kw {
+		case "from":
+			st := in.stage
+			if st.name != "" && st.name != strings.ToLower(st.name) {
+				l := strings.ToLower(st.name)
+				if why = clash(l); why == "" {
+					fs := wsFields(in.text, in.p.args.s, in.p.args.e, 0)
+					if len(fs) != 3 || in.text[fs[2].s:fs[2].e] != st.name {
+						why = "internal error: cannot find the stage name"
+					} else {
+						eds = append(eds, edit{fs[2].s, fs[2].e, l})
+						args[2] = l
+					}
+				}
+			}
+			if !st.baseUnknown && st.base != strings.ToLower(st.base) {
+				for _, e := range f.stage[:st.index] {
+					if e.name != "" && strings.ToLower(e.name) == strings.ToLower(st.base) {
+						f.skip(in, "FROM %s does not name stage %s: BuildKit looks up the stage named in FROM "+
+							"case-sensitively, so lowering it would change the build", st.base, strings.ToLower(e.name))
+						break
+					}
+				}
+			}
+		case "copy", "run":
+			for i, fl := range in.low.Flags {
+				v, ok := fromValue(fl, in.kw)
+				if !ok {
+					continue
+				}
+				hit, w := ref(v)
+				if !hit {
+					continue
+				}
+				if w != "" {
+					why = w
+					break
+				}
+				sp := in.p.flags[i]
+				raw := in.text[sp.s:sp.e]
+				if raw != fl {
+					why = "the flag " + raw + " is quoted or escaped"
+					break
+				}
+				nfl := lowerFrom(fl, in.kw)
+				eds = append(eds, edit{sp.s, sp.e, nfl})
+				flags[i] = nfl
+			}
+		default:
+			continue
+		}
+		if why != "" {
+			if !f.common(in) {
+				f.skip(in, "%s", why)
+			}
+			continue
+		}
+		if len(eds) == 0 || f.common(in) {
+			continue
+		}
+		lines, err := f.rewrite(in, eds)
+		if err == nil {
+			err = f.verify(lines, in, func(n *lnode) bool {
+				return strings.EqualFold(n.Value, in.kw) && slices.Equal(n.Flags, flags) &&
+					n.JSON == in.low.JSON && slices.Equal(n.Args(), args) && slices.Equal(n.Heredocs, in.low.Heredocs)
+			})
+		}
+		if err != nil {
+			f.skip(in, "%v", err)
+			continue
+		}
+		f.replace(in.n.Start, in.n.BodyStart, lines)
+	}
+}
+
+// fromValue is the stage a flag of a COPY or RUN takes files from:
+// COPY's --from=, or the from= field of a RUN --mount.
+func fromValue(flag, kw string) (string, bool) {
+	name, val, _ := strings.Cut(strings.TrimPrefix(flag, "--"), "=")
+	switch {
+	case kw == "copy" && name == "from":
+		return val, true
+	case kw == "run" && name == "mount":
+		for _, field := range strings.Split(val, ",") {
+			k, v, ok := strings.Cut(field, "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "from") {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+// lowerFrom is the flag with its stage reference in lower case.
+func lowerFrom(flag, kw string) string {
+	name, val, _ := strings.Cut(flag, "=")
+	if kw == "copy" {
+		return name + "=" + strings.ToLower(val)
+	}
+	fields := strings.Split(val, ",")
+	for i, field := range fields {
+		k, v, ok := strings.Cut(field, "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), "from") {
+			fields[i] = k + "=" + strings.ToLower(v)
+		}
+	}
+	return name + "=" + strings.Join(fields, ",")
+}
