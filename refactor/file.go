@@ -71,7 +71,7 @@ type stage struct {
 	// base name as written). baseUnknown is set when base holds a $.
 	parent      *stage
 	baseUnknown bool
-	windows     string // why the stage is a Windows one, or ""
+	windows     string  // why the stage is a Windows one, or ""
 	insts       []*inst // after the FROM
 }
 
