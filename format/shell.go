@@ -657,7 +657,8 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 		case t.kind == tokLead && gaps[k+1].brk && !gaps[k].brk && !gaps[k].inner:
 			gaps[k].brk, gaps[k].comments = true, gaps[k+1].comments
 			gaps[k+1].brk, gaps[k+1].comments = false, nil
-		case t.kind == tokTrail && gaps[k].brk && !gaps[k+1].brk && !gaps[k].inner:
+		case t.kind == tokTrail && gaps[k].brk && !gaps[k+1].brk && !gaps[k].inner &&
+			j.text[toks[k+1].s] != '#': // a line starting with # is a Dockerfile comment
 			gaps[k+1].brk, gaps[k+1].comments = true, gaps[k].comments
 			gaps[k].brk, gaps[k].comments = false, nil
 		}

@@ -287,3 +287,44 @@ func trimLines(s string) string {
 	}
 	return b.String()
 }
+
+// FuzzShellLayout formats "RUN <body>" where each line end of body becomes a
+// continuation: no panic, no safety-check fallback, idempotent.
+func FuzzShellLayout(f *testing.F) {
+	for _, s := range []string{
+		"a&&b||c|d",
+		"set -eux;\n  if [ -f x ];then\n  echo a>f;\n  # c\n  fi;\n  for i in 1 2;do\n echo $i;\n done",
+		"case x in\n a|b) c;;\n (d)\n e\n ;;\n esac",
+		"( cd /x&&make ) ; { echo a;echo b; } > f 2>&1",
+		"echo \"a \n   b\" 'c\n d' $(e \n | f) `g\n h`",
+		"find . \\( -name x \\) -exec rm {} \\;",
+		"f() { a; }; time -p f & wait",
+		"a # comment\n && b",
+		"a &&\n\n# c\n\n b",
+		"for ((i=0;i<3;i++)); do [[ $i -gt 1 ]] && ((j++)); done",
+		"declare -x a=(1 2) && let b=1+2",
+		"cat <<< x 3<&0 &>/dev/null",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		if len(body) > 4096 {
+			t.Skip()
+		}
+		src := "FROM a\nRUN " + strings.ReplaceAll(body, "\n", " \\\n") + "\n"
+		if Parse([]byte(src)).Err != nil {
+			return
+		}
+		res, err := Format([]byte(src), Options{})
+		if err != nil {
+			return
+		}
+		if len(res.Fallbacks) > 0 {
+			t.Fatalf("fallbacks %v for:\n%s", res.Fallbacks, src)
+		}
+		res2, err := Format(res.Out, Options{})
+		if err != nil || !bytes.Equal(res2.Out, res.Out) {
+			t.Fatalf("not idempotent for:\n%s\nfirst:\n%s\nsecond:\n%s (%v)", src, res.Out, res2.Out, err)
+		}
+	})
+}
