@@ -13,7 +13,7 @@ type Line struct {
 }
 
 // NodeKind tells what a top-level node of a File is.
-type NodeKind int
+type NodeKind uint8
 
 // The kinds of top-level nodes.
 const (
@@ -25,7 +25,7 @@ const (
 )
 
 // PartKind tells what a line inside an instruction is.
-type PartKind int
+type PartKind uint8
 
 // The kinds of lines inside an instruction, before its heredoc bodies.
 const (
@@ -37,27 +37,28 @@ const (
 // Part is one physical line of an instruction before its heredoc bodies.
 type Part struct {
 	Kind PartKind
+	// Cont reports that the line ends with the continuation character.
+	Cont bool
 	Line int // index into File.Lines
 	// SegStart and SegEnd delimit, in the line's Text, the bytes that the
 	// line contributes to the joined instruction (a SegmentPart only): the
 	// first line loses its leading white space, every line the continuation
 	// character and the blanks after it.
 	SegStart, SegEnd int
-	// Cont reports that the line ends with the continuation character.
-	Cont bool
 }
 
 // Node is a top-level element of a File: a blank line, a comment, a parser
 // directive, or an instruction spanning lines [Start, End).
 type Node struct {
-	Kind       NodeKind
-	Start, End int
+	Kind NodeKind
 
 	// Description marks a comment line whose text BuildKit reads as written
 	// with the instruction below it: a FROM or ARG description, or a check
 	// directive (# check=skip=…) for that instruction. The printer keeps its
 	// indentation, which is part of that text.
 	Description bool
+
+	Start, End int
 
 	// Instruction nodes only.
 	Parts     []Part // lines [Start, BodyStart)
