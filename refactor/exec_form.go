@@ -142,7 +142,7 @@ func execArgs(in *inst) ([]string, string) {
 	case *syntax.CallExpr:
 		call = c
 	case *syntax.BinaryCmd:
-		return nil, fmt.Sprintf("the text is a command list (%s), which needs a shell", c.Op)
+		return nil, fmt.Sprintf("the text joins commands with %s, which needs a shell", c.Op)
 	default:
 		return nil, "the text is not a simple command"
 	}

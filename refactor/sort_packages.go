@@ -75,7 +75,7 @@ var (
 			progress allow-untrusted force-overwrite force force-broken-world force-non-repository
 			force-old-apk force-refresh force-missing-repositories no-network no-scripts
 			no-interactive purge initdb usermode clean-protected simulate no-chown available
-			no-logfile no-commit-hooks`),
+			no-logfile no-commit-hooks update`),
 		longVals: set(`virtual repository root arch cache-dir keys-dir repositories-file
 			cache-max-age wait timeout`),
 	}
@@ -85,7 +85,7 @@ var (
 		shortVals:  "cxRed",
 		longFlags: set(`assumeyes assumeno quiet verbose nodocs best nobest allowerasing
 			skip-broken skip-unavailable noplugins nogpgcheck refresh cacheonly downloadonly
-			allow-downgrade no-allow-downgrade setopt-tsflags-nodocs`),
+			allow-downgrade no-allow-downgrade use-host-config`),
 		longVals: set(`setopt enablerepo disablerepo repo repoid releasever installroot exclude
 			excludepkgs config disableplugin enableplugin color forcearch downloaddir destdir
 			errorlevel debuglevel rpmverbosity`),
@@ -208,6 +208,12 @@ func packageSlots(m *pkgManager, args []*syntax.Word) ([]*syntax.Word, string) {
 		if opts && ok && strings.HasPrefix(w, "-") && len(w) > 1 {
 			takes, why := m.option(w)
 			if why != "" {
+				if !sub && !slices.ContainsFunc(args[i+1:], func(a *syntax.Word) bool {
+					s, ok := literal(a)
+					return ok && s == m.sub
+				}) {
+					return nil, "" // not an install command, as far as can be told
+				}
 				return nil, why
 			}
 			if takes {
