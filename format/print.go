@@ -153,6 +153,40 @@ func (p *printer) verbatim(n *Node) {
 	p.raw(n.Start, n.End)
 }
 
+// protectsStart reports whether the blank lines before n, the first node
+// printed, must stay: without them a comment would become a directive (or a
+// shebang before directives), or a byte order mark that opens the line would
+// be stripped as the file's.
+func protectsStart(n *Node, printed, line []byte) bool {
+	if bytes.HasPrefix(line, bom) {
+		return true
+	}
+	return n.Kind == CommentNode && wouldBeDirective(printed)
+}
+
+// comment returns the text a comment line is printed as.
+func (p *printer) comment(n *Node, first bool) []byte {
+	text := p.f.Lines[n.Start].Text
+	// BuildKit reads a comment's text after its first byte, so an
+	// indented comment reads "# …": a description or a check keeps
+	// its indentation, and so does an indented bare "#", which at
+	// column 0 would end the run of comments above an instruction.
+	// An indented "#!" first in the file stays indented too: at
+	// column 0 it is a shebang, after which BuildKit's frontend reads
+	// directives.
+	if !n.Description && string(bytes.TrimSpace(text)) != "#" &&
+		!(first && bytes.HasPrefix(trimLeftSpace(text), []byte("#!"))) {
+		text = trimLeftSpace(text)
+	}
+	// Trailing blanks go, unless they are a directive's value
+	// ("# check= "): after a shebang the frontend reads directives
+	// from plain comments.
+	if t := p.trimTrailing(text); len(t) == len(text) || directiveValue(t) == directiveValue(text) {
+		text = t
+	}
+	return text
+}
+
 func commentWord(text []byte) string {
 	t := bytes.TrimSpace(text)
 	t = bytes.TrimPrefix(t, []byte("#"))
@@ -178,26 +212,18 @@ func (p *printer) print() []byte {
 			blank = true
 			continue
 		}
-		if blank && (started || (n.Kind == CommentNode && wouldBeDirective(p.trimTrailing(f.Lines[n.Start].Text)))) {
+		first := !started
+		var text []byte
+		if n.Kind == CommentNode {
+			text = p.comment(n, first)
+		}
+		if blank && (started || protectsStart(n, text, f.Lines[n.Start].Text)) {
 			p.out = append(p.out, p.eol...)
 		}
-		first := !started
 		blank, started = false, true
 		switch n.Kind {
 		case CommentNode:
-			text := f.Lines[n.Start].Text
-			// BuildKit reads a comment's text after its first byte, so an
-			// indented comment reads "# …": a description or a check keeps
-			// its indentation, and so does an indented bare "#", which at
-			// column 0 would end the run of comments above an instruction.
-			// An indented "#!" first in the file stays indented too: at
-			// column 0 it is a shebang, after which BuildKit's frontend reads
-			// directives.
-			if !n.Description && string(bytes.TrimSpace(text)) != "#" &&
-				!(first && bytes.HasPrefix(trimLeftSpace(text), []byte("#!"))) {
-				text = trimLeftSpace(text)
-			}
-			p.line(p.trimTrailing(text))
+			p.line(text)
 			if commentWord(text) == "dfmt:off" {
 				off = true
 			}
