@@ -19,6 +19,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -75,20 +76,31 @@ type shTok struct {
 
 // shellPlan is the token list of a body that can be laid out.
 type shellPlan struct {
-	toks []shTok
+	toks  []shTok
+	tools *layoutTools // to return to the pool once printed
 }
+
+// layoutTools are what laying out a body takes. A parser is dear to make
+// and the buffers grow to fit, so they are pooled, as canonicalShell's are.
+type layoutTools struct {
+	parser *syntax.Parser
+	reader strings.Reader
+	walker shWalker
+	gaps   []shGap
+	plan   shellPlan
+}
+
+var layoutPool = sync.Pool{New: func() any {
+	return &layoutTools{parser: syntax.NewParser(syntax.KeepComments(true), syntax.Variant(syntax.LangBash))}
+}}
 
 // shellState is the printer's state for shell bodies.
 type shellState struct {
 	cur    *Node                 // the instruction being printed
 	ctx    map[*Node]shellReason // why each instruction's shell is not POSIX (absent: it is)
 	ctxFor *File
-	parser *syntax.Parser
-	reader strings.Reader
-	walker shWalker
 	// record, when set (by tests), learns what became of each shell body.
 	record func(n *Node, r shellReason)
-	gaps   []shGap
 }
 
 // posixShells are the SHELL programs whose command line is POSIX shell
@@ -246,33 +258,32 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 		r = shellHeredoc
 		return nil
 	}
-	if s.parser == nil {
-		s.parser = syntax.NewParser(syntax.KeepComments(true), syntax.Variant(syntax.LangBash))
-	}
+	t := layoutPool.Get().(*layoutTools)
 	body := text[a:b]
-	s.reader.Reset(body)
-	f, err := s.parser.Parse(&s.reader, "")
+	t.reader.Reset(body)
+	f, err := t.parser.Parse(&t.reader, "")
 	if err != nil {
+		layoutPool.Put(t)
 		r = shellParse
 		return nil
 	}
-	w := &s.walker
+	w := &t.walker
 	w.reset(body)
 	w.stmts(f.Stmts, 0)
 	if w.bad == shellLaidOut {
 		w.finish(f)
 	}
 	if w.bad != shellLaidOut {
+		layoutPool.Put(t)
 		r = w.bad
 		return nil
 	}
-	toks := make([]shTok, len(w.toks))
-	for i, t := range w.toks {
-		t.s += a
-		t.e += a
-		toks[i] = t
+	for i := range w.toks {
+		w.toks[i].s += a
+		w.toks[i].e += a
 	}
-	return &shellPlan{toks: toks}
+	t.plan = shellPlan{toks: w.toks, tools: t}
+	return &t.plan
 }
 
 // shWalker cuts a parsed body into tokens.
@@ -628,11 +639,13 @@ type shGap struct {
 func (p *printer) emitShell(j joined, pc piece, bi int) int {
 	toks := pc.sh.toks
 	n := len(toks)
-	gaps := p.sh.gaps[:0]
+	tools := pc.sh.tools
+	defer layoutPool.Put(tools)
+	gaps := tools.gaps[:0]
 	for range n {
 		gaps = append(gaps, shGap{})
 	}
-	p.sh.gaps = gaps
+	tools.gaps = gaps
 	// Breaks between tokens.
 	k := 0
 	for i := bi; i < len(j.breaks) && j.breaks[i].pos < pc.e; i++ {
