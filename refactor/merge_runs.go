@@ -279,7 +279,20 @@ func (f *file) merge(group []*runInfo) {
 				eds = append(eds, edit{in.p.args.e, in.p.args.e, closeBrace(r)})
 				text = "{ " + text + closeBrace(r)
 			}
-			eds = append(eds, edit{0, in.p.args.s, open})
+			// The keyword and flags give way to the operator; what
+			// stands between them and the text (white space, a line
+			// break, comment lines) stays.
+			head := in.p.kw.e
+			if n := len(in.p.flags); n > 0 {
+				head = in.p.flags[n-1].e
+			}
+			if strings.TrimSpace(in.text[head:in.p.args.s]) != "" {
+				head = in.p.args.s // a "--" that ends the flags goes too
+			}
+			if head < in.p.args.s {
+				open = strings.TrimSuffix(open, " ")
+			}
+			eds = append(eds, edit{0, head, open})
 			// The lines between the RUNs: comments stay, blank lines go.
 			for _, n := range f.f.Nodes[group[i-1].in.k+1 : in.k] {
 				if n.Kind == format.CommentNode {

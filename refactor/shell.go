@@ -140,7 +140,15 @@ func callState(c *syntax.CallExpr) string {
 	args := c.Args
 	for {
 		name, ok := literal(args[0])
-		if !ok {
+		switch {
+		case ok:
+		case len(args[0].Parts) == 1 && isLit(args[0].Parts[0], "["):
+			name = "["
+		case hasSlash(args[0]):
+			// A path, whatever it expands to: an external program,
+			// never a builtin or a function.
+			return ""
+		default:
 			return "runs a command whose name is not a plain word"
 		}
 		if len(c.Assigns) > 0 && specialBuiltins[name] {
@@ -251,4 +259,33 @@ func hasComment(f *syntax.File) bool {
 		return !found
 	})
 	return found
+}
+
+func isLit(p syntax.WordPart, v string) bool {
+	l, ok := p.(*syntax.Lit)
+	return ok && l.Value == v
+}
+
+// hasSlash reports whether a word holds a literal "/", so that whatever
+// it expands to is a path.
+func hasSlash(w *syntax.Word) bool {
+	for _, p := range w.Parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			if strings.Contains(p.Value, "/") {
+				return true
+			}
+		case *syntax.SglQuoted:
+			if !p.Dollar && strings.Contains(p.Value, "/") {
+				return true
+			}
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				if l, ok := q.(*syntax.Lit); ok && strings.Contains(l.Value, "/") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

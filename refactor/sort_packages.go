@@ -64,7 +64,7 @@ var (
 			no-upgrade only-upgrade force-yes no-download download-only simulate dry-run just-print
 			no-act recon verbose-versions purge auto-remove autoremove show-progress no-show-upgraded
 			show-upgraded trivial-only print-uris compile build fix-policy ignore-hold no-remove
-			with-new-pkgs mark-auto`),
+			with-new-pkgs mark-auto update`),
 		longVals: set(`target-release default-release config-file option host-architecture`),
 	}
 	apkManager = &pkgManager{
