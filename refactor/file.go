@@ -73,6 +73,9 @@ type stage struct {
 	baseUnknown bool
 	windows     string  // why the stage is a Windows one, or ""
 	insts       []*inst // after the FROM
+	// shell and shellUnknown are the SHELL in effect at the FROM.
+	shell        []string
+	shellUnknown bool
 }
 
 // site is one rewrite: lines [start, end) of the file become lines.
@@ -146,6 +149,7 @@ func load(src []byte) (*file, error) {
 			} else if st.baseUnknown && anyShell {
 				shellUnknown = true
 			}
+			st.shell, st.shellUnknown = shell, shellUnknown
 			if st.windows == "" && windowsImage(st.base) {
 				st.windows = "a stage on a Windows base image (" + st.base + ")"
 			}
@@ -176,10 +180,7 @@ func load(src []byte) (*file, error) {
 // shellAtEnd is the SHELL in effect after the stage's last instruction.
 func (st *stage) shellAtEnd() ([]string, bool) {
 	if len(st.insts) == 0 {
-		if st.parent != nil {
-			return st.parent.shellAtEnd()
-		}
-		return nil, false
+		return st.shell, st.shellUnknown
 	}
 	last := st.insts[len(st.insts)-1]
 	if last.kw == "shell" && last.low.JSON {
@@ -262,7 +263,7 @@ type edit struct {
 
 // at maps joined offset j to a line index and column. An offset where
 // one line's text ends and the next begins is the end of the first when
-// end is set, else the start of the second.
+// end is set (the end of an edit), else the start of the second.
 func (in *inst) at(j int, end bool) (line, col int) {
 	for _, s := range in.segs {
 		if j < s.j1 || end && j <= s.j1 {
@@ -298,10 +299,12 @@ func (f *file) rewrite(in *inst, eds []edit) ([]string, error) {
 	}
 	for i := len(eds) - 1; i >= 0; i-- {
 		ed := eds[i]
-		le, ce := in.at(ed.e, true)
-		ls, cs := le, ce
+		// An insertion where one line's text ends and the next begins goes
+		// to the start of the next.
+		ls, cs := in.at(ed.s, false)
+		le, ce := ls, cs
 		if ed.s != ed.e {
-			ls, cs = in.at(ed.s, false)
+			le, ce = in.at(ed.e, true)
 		}
 		ls, le = ls-first, le-first
 		if ls == le {

@@ -58,6 +58,11 @@ func keyValue(f *file) {
 			continue
 		}
 		eds := []edit{{fs[0].e, fs[1].s, "="}}
+		if kl, _ := in.at(fs[0].e, true); kl != in.lineOf(fs[1].s) {
+			// The value starts on a later line: the key moves to it,
+			// so that no line is joined and no comment line is lost.
+			eds = []edit{{fs[0].s, fs[0].e, ""}, {fs[1].s, fs[1].s, key + "="}}
+		}
 		for _, q := range qs {
 			eds = append(eds, edit{fs[1].s + q.s, fs[1].s + q.e, q.text})
 		}
