@@ -83,7 +83,7 @@ func runInfoOf(in *inst) *runInfo {
 	if r.why != "" {
 		return r
 	}
-	if why := shellProblem(in); why != "" {
+	if why := shellProblem(in, false); why != "" {
 		r.why = why
 		return r
 	}

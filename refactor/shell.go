@@ -28,8 +28,9 @@ var posixShells = map[string]bool{
 
 // shellProblem says why an instruction's shell form is not run by a POSIX
 // shell as "sh -c text", as a phrase that follows "the RUN", or returns
-// "". Windows files count as not POSIX.
-func shellProblem(in *inst) string {
+// "". Windows files count as not POSIX. Unless errexitOK, a shell run
+// with -e is a problem too.
+func shellProblem(in *inst, errexitOK bool) string {
 	if in.windows != "" {
 		return "is in " + in.windows
 	}
@@ -43,7 +44,7 @@ func shellProblem(in *inst) string {
 	if len(sh) < 2 || !posixShells[path.Base(sh[0])] || sh[len(sh)-1] != "-c" {
 		return fmt.Sprintf("runs under SHELL %s, which is not a POSIX shell run with -c", quoteArgs(sh))
 	}
-	for i := 1; i < len(sh)-1; i++ {
+	for i := 1; i < len(sh)-1 && !errexitOK; i++ {
 		o := sh[i]
 		if o == "-o" && i+1 < len(sh)-1 && sh[i+1] == "errexit" ||
 			strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--") && strings.Contains(o, "e") {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format"
 )
 
 // SortPackages sorts the package names of apt-get/apt install, apk add and
@@ -113,17 +115,20 @@ func sortPackages(f *file) {
 			}
 			continue
 		}
-		if in.kw != "run" || in.low.JSON || in.low.Next == nil || !mentionsInstall.MatchString(in.args()) {
+		if in.kw != "run" || in.low.JSON || in.low.Next == nil {
 			continue
 		}
-		if f.common(in) {
+		inBody := slices.ContainsFunc(in.low.Heredocs, func(h format.Heredoc) bool {
+			return mentionsInstall.MatchString(h.Content)
+		})
+		if !inBody && !mentionsInstall.MatchString(in.args()) || f.common(in) {
 			continue
 		}
 		if len(in.low.Heredocs) > 0 {
-			f.skip(in, "the RUN has a heredoc")
+			f.skip(in, "the RUN has a heredoc, whose body is kept byte for byte")
 			continue
 		}
-		if why := shellProblem(in); why != "" {
+		if why := shellProblem(in, true); why != "" {
 			f.skip(in, "the RUN %s", why)
 			continue
 		}
