@@ -56,10 +56,12 @@ func (e *UnknownError) Error() string {
 // "all" names them all. An unknown or empty name is an *UnknownError.
 func Lookup(names []string) ([]*Refactor, error) {
 	want := map[string]bool{}
+	all := false
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		if n == "all" {
-			return slices.Clone(All), nil
+			all = true
+			continue
 		}
 		found := false
 		for _, r := range All {
@@ -71,6 +73,9 @@ func Lookup(names []string) ([]*Refactor, error) {
 			return nil, &UnknownError{Name: n}
 		}
 		want[n] = true
+	}
+	if all {
+		return slices.Clone(All), nil
 	}
 	var out []*Refactor
 	for _, r := range All {

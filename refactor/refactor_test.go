@@ -140,6 +140,9 @@ func TestLookup(t *testing.T) {
 	if err != nil || len(rs) != len(All) {
 		t.Errorf("Lookup(all) = %d refactors, %v", len(rs), err)
 	}
+	if _, err = Lookup([]string{"all", "bogus"}); err == nil {
+		t.Errorf("Lookup(all, bogus) succeeded")
+	}
 	_, err = Lookup([]string{"merge-run"})
 	var ue *UnknownError
 	if !errors.As(err, &ue) || ue.Name != "merge-run" {
