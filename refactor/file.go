@@ -153,6 +153,11 @@ func load(src []byte) (*file, error) {
 			if st.windows == "" && windowsImage(st.base) {
 				st.windows = "a stage on a Windows base image (" + st.base + ")"
 			}
+			for _, fl := range in.low.Flags {
+				if v, ok := strings.CutPrefix(fl, "--platform="); ok && strings.HasPrefix(strings.ToLower(v), "windows") {
+					st.windows = "a stage for a Windows platform (" + v + ")"
+				}
+			}
 			f.stage = append(f.stage, st)
 			cur = st
 		case "shell":

@@ -39,6 +39,10 @@ import (
 // "# check=" or "# hadolint" directive (nor one above the first RUN, which
 // would then cover the merged one). A "#" comment in the text of a would
 // swallow what comes after it, so that too keeps them apart.
+//
+// The shell is /bin/sh -c, or what a SHELL instruction of the file sets; a
+// shell that a base image's config sets, which the Dockerfile does not
+// show, is taken to be a POSIX one run without -e.
 var MergeRuns = &Refactor{
 	Name:    "merge-runs",
 	Summary: "consecutive RUNs → one RUN, as a && { b; } (or plainer where provably equal)",
