@@ -548,8 +548,12 @@ var keywords = [...]string{
 // keyword returns kw in lower case, without allocating for the known
 // keywords, which the hot paths compare against.
 func keyword(kw string) string {
+	if len(kw) < 3 || len(kw) > 11 {
+		return strings.ToLower(kw)
+	}
+	c := kw[0] | 0x20 // ASCII lower case; other bytes match no keyword
 	for _, k := range keywords {
-		if len(k) == len(kw) && strings.EqualFold(k, kw) {
+		if k[0] == c && len(k) == len(kw) && strings.EqualFold(k, kw) {
 			return k
 		}
 	}

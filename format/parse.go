@@ -149,6 +149,11 @@ func checkComment(text []byte) string {
 	if len(t) == 0 || t[0] != '#' {
 		return ""
 	}
+	// Most comments are prose: look for the word before the regexp.
+	w := trimLeftSpace(t[1:])
+	if len(w) < 5 || !bytes.EqualFold(w[:5], []byte("check")) {
+		return ""
+	}
 	m := directiveRE.FindSubmatch(bytes.TrimSpace(t[1:]))
 	if m == nil || !strings.EqualFold(string(m[1]), "check") {
 		return ""
