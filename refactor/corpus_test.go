@@ -728,6 +728,7 @@ var reasonPatterns = []struct {
 	{regexp.MustCompile(`the comment ".*?"`), "the comment X"},
 	{regexp.MustCompile(`their flags differ \(.*\)`), "their flags differ"},
 	{regexp.MustCompile(`Windows base image \(.*\)`), "Windows base image"},
+	{regexp.MustCompile(`Windows platform \(.*\)`), "Windows platform"},
 	{regexp.MustCompile(`stages \S+ \(line N\) and \S+ \(line N\) both lower to \S+`), "stages X and x both lower to x"},
 	{regexp.MustCompile(`FROM \S+ does not name stage \S+`), "FROM X does not name stage x"},
 	{regexp.MustCompile(`--platform=\S+ is not`), "--platform=X is not"},
