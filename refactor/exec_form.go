@@ -16,7 +16,7 @@ import (
 //
 //	CMD node server.js                          →  CMD ["node", "server.js"]
 //	ENTRYPOINT exec nginx -g "daemon off;"      →  ENTRYPOINT ["nginx", "-g", "daemon off;"]
-//	CMD ["/bin/sh", "-c", "…"] is what shell form means; it stays shell form
+//	CMD echo $HOME                              (stays: the shell expands $HOME)
 //
 // The shell form runs "/bin/sh -c text"; the array runs the program
 // directly. That is the same program with the same arguments only when the

@@ -84,10 +84,7 @@ type site struct {
 	lines      []string // without line ends
 }
 
-var (
-	errCommentInside = errors.New("a comment line inside the instruction is in the way")
-	errCrossing      = errors.New("the text to rewrite is split across lines")
-)
+var errCommentInside = errors.New("a comment line inside the instruction is in the way")
 
 // load parses src for a refactor. A file BuildKit rejects is its
 // *format.Error.
@@ -340,16 +337,6 @@ func (f *file) rewrite(in *inst, eds []edit) ([]string, error) {
 // replace records that lines [start, end) become lines.
 func (f *file) replace(start, end int, lines []string) {
 	f.sites = append(f.sites, site{start: start, end: end, lines: lines})
-}
-
-// rewriteInst records the edits of one instruction's lines.
-func (f *file) rewriteInst(in *inst, eds []edit) error {
-	lines, err := f.rewrite(in, eds)
-	if err != nil {
-		return err
-	}
-	f.replace(in.n.Start, in.n.BodyStart, lines)
-	return nil
 }
 
 // output prints the file with its sites rewritten. m maps each output
