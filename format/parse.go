@@ -33,7 +33,7 @@ func parse(src []byte, lowerOnly bool) *File {
 	f.Lines = splitLines(src)
 	p := fileParser{f: f, lowerOnly: lowerOnly}
 	if !lowerOnly {
-		p.nodes = make([]Node, 0, len(f.Lines))
+		f.Nodes = make([]*Node, 0, len(f.Lines)/2+1)
 		p.parts = make([]Part, 0, len(f.Lines))
 	}
 	p.run()
@@ -43,8 +43,8 @@ func parse(src []byte, lowerOnly bool) *File {
 type fileParser struct {
 	f *File
 
-	// Nodes and parts are cut from slabs: a file has at most one node a
-	// line, and parts are never appended to once their node is done.
+	// Nodes and parts are cut from slabs: nodes from chunks that never
+	// move, parts from a slice whose old arrays stay with their nodes.
 	nodes []Node
 	parts []Part
 
@@ -272,6 +272,11 @@ func (p *fileParser) node(n Node) *Node {
 	if p.lowerOnly {
 		p.scratch = n
 		return &p.scratch
+	}
+	// Nodes come in chunks: pointers into a chunk stay valid, and only
+	// what is used is cleared.
+	if len(p.nodes) == cap(p.nodes) {
+		p.nodes = make([]Node, 0, min(max(len(p.f.Lines)/4, 8), 256))
 	}
 	p.nodes = append(p.nodes, n)
 	return &p.nodes[len(p.nodes)-1]
