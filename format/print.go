@@ -187,6 +187,22 @@ func (p *printer) comment(n *Node, first bool) []byte {
 	return text
 }
 
+// lineOfEscape stands, among the comment lines of a line break, for a line
+// that holds only the continuation character: authors use them to set off
+// parts of a long RUN, and BuildKit reads them as blanks, not as empty lines.
+const lineOfEscape = -1
+
+// gapLine prints, after the indentation, a comment line or a line of the
+// continuation character alone, which stand between two parts of an
+// instruction.
+func (p *printer) gapLine(c int) {
+	if c == lineOfEscape {
+		p.line([]byte{p.esc})
+		return
+	}
+	p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+}
+
 func commentWord(text []byte) string {
 	t := bytes.TrimSpace(text)
 	t = bytes.TrimPrefix(t, []byte("#"))
@@ -445,7 +461,7 @@ func (p *printer) emit(j joined, ps []piece) {
 		p.out = append(p.out, p.eol...)
 		for _, c := range comments {
 			p.out = append(p.out, cont...)
-			p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+			p.gapLine(c)
 		}
 	}
 	prevEnd := 0
@@ -454,6 +470,9 @@ func (p *printer) emit(j joined, ps []piece) {
 			var comments []int
 			broke := false
 			for bi < len(j.breaks) && j.breaks[bi].pos <= pc.s {
+				if broke {
+					comments = append(comments, lineOfEscape)
+				}
 				comments = append(comments, j.breaks[bi].comments...)
 				broke = true
 				bi++
@@ -500,8 +519,11 @@ func (p *printer) emit(j joined, ps []piece) {
 	}
 	if bi < len(j.breaks) {
 		var comments []int
-		for ; bi < len(j.breaks); bi++ {
-			comments = append(comments, j.breaks[bi].comments...)
+		for k := bi; k < len(j.breaks); k++ {
+			if k > bi {
+				comments = append(comments, lineOfEscape)
+			}
+			comments = append(comments, j.breaks[k].comments...)
 		}
 		breakLine(comments)
 		return

@@ -68,7 +68,12 @@ const (
 type shTok struct {
 	s, e  int
 	depth int // shell nesting: the indent levels added to a line it starts
-	kind  uint8
+	// head is, for a word after a command's first (an argument, an
+	// assignment after the first, a redirection), the index of the
+	// command's first token, and -1 otherwise: a line that goes on with a
+	// command is indented one level deeper than the line it began on.
+	head int
+	kind uint8
 	// glueBefore and glueAfter ask for no space on that side, as shfmt
 	// prints "a;", "(a)", "a)" in case patterns, "f()" and ">&2".
 	glueBefore, glueAfter bool
@@ -87,6 +92,7 @@ type layoutTools struct {
 	reader strings.Reader
 	walker shWalker
 	gaps   []shGap
+	levels []int
 	plan   shellPlan
 }
 
@@ -309,7 +315,7 @@ func (w *shWalker) add(s, e, depth int, kind uint8) int {
 		w.fail(shellUncovered)
 		s, e = 0, 0
 	}
-	w.toks = append(w.toks, shTok{s: s, e: e, depth: depth, kind: kind})
+	w.toks = append(w.toks, shTok{s: s, e: e, depth: depth, kind: kind, head: -1})
 	return len(w.toks) - 1
 }
 
@@ -366,11 +372,14 @@ func (w *shWalker) stmt(s *syntax.Stmt, depth int) {
 	if s.Negated {
 		w.word(s.Position, "!", depth, tokPlain)
 	}
+	head := len(w.toks)
 	if s.Cmd != nil {
 		w.command(s.Cmd, depth)
 	}
 	for _, r := range s.Redirs {
-		w.redirect(r, depth+argExtra(false))
+		k := len(w.toks)
+		w.redirect(r, depth)
+		w.args(k, head)
 	}
 	if s.Semicolon.IsValid() {
 		switch {
@@ -411,15 +420,14 @@ func (w *shWalker) redirect(r *syntax.Redirect, depth int) {
 func (w *shWalker) command(cmd syntax.Command, d int) {
 	switch c := cmd.(type) {
 	case *syntax.CallExpr:
-		first := true
+		head := len(w.toks)
 		for _, a := range c.Assigns {
-			w.node(a, d+argExtra(first))
-			first = false
+			w.node(a, d)
 		}
 		for _, x := range c.Args {
-			w.node(x, d+argExtra(first))
-			first = false
+			w.node(x, d)
 		}
+		w.args(head+1, head)
 	case *syntax.BinaryCmd:
 		w.stmt(c.X, d)
 		w.word(c.OpPos, c.Op.String(), d, tokLead)
@@ -658,6 +666,11 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 		case b.pos > toks[k].s:
 			gaps[k].inner = true
 		case k > 0:
+			if gaps[k].brk {
+				// Another break in the same gap: the line before it held
+				// only the continuation character.
+				gaps[k].comments = append(gaps[k].comments, lineOfEscape)
+			}
 			gaps[k].brk = true
 			gaps[k].comments = append(gaps[k].comments, b.comments...)
 		}
@@ -676,15 +689,21 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 			gaps[k].brk, gaps[k].comments = false, nil
 		}
 	}
-	line := 0 // nesting of the current line
-	indent := func(depth int) {
-		for range depth + 1 {
+	// level is the indent levels of each token's line: 0 on the
+	// instruction's first line.
+	level := tools.levels[:0]
+	line := 0 // levels of the current line
+	if bi > 0 {
+		line = 1 // a break before the body: it starts on a continuation line
+	}
+	indent := func(n int) {
+		for range n {
 			p.out = append(p.out, p.indent...)
 		}
 	}
-	comment := func(c int, depth int) {
-		indent(depth)
-		p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+	comment := func(c int, n int) {
+		indent(n)
+		p.gapLine(c)
 	}
 	for k, t := range toks {
 		if k > 0 {
@@ -693,11 +712,15 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 			case gaps[k].brk:
 				p.out = append(p.out, ' ', p.esc)
 				p.out = append(p.out, p.eol...)
-				for _, c := range gaps[k].comments {
-					comment(c, max(line, t.depth))
+				n := t.depth + 1
+				if t.head >= 0 {
+					n = max(n, level[t.head]+1)
 				}
-				indent(t.depth)
-				line = t.depth
+				for _, c := range gaps[k].comments {
+					comment(c, max(line, n))
+				}
+				indent(n)
+				line = n
 			case prev.glueAfter && j.text[prev.e-1] == '(' && j.text[t.s] == '(':
 				// "( (" must not become "((", an arithmetic command.
 				p.out = append(p.out, ' ')
@@ -705,6 +728,7 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 				p.out = append(p.out, ' ')
 			}
 		}
+		level = append(level, line)
 		cur := t.s
 		for bi < len(j.breaks) && j.breaks[bi].pos < t.e {
 			b := j.breaks[bi]
@@ -729,23 +753,25 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 		}
 		p.out = append(p.out, j.text[cur:t.e]...)
 	}
+	tools.levels = level
 	for bi < len(j.breaks) && j.breaks[bi].pos < pc.e {
 		bi++ // none: the last token ends the body
 	}
 	return bi
 }
 
-// argIndent is the indent levels added to a continuation line that goes on
-// with a simple command's arguments (or redirections). Rule 15 adds levels
-// for if/for/while/case/{ }/( ) only, so it is 0. shfmt adds one, as do the
-// docker-library images ("apt-get install \" then packages one level deeper
-// than the "&&" lines); with 1, 3156 of the corpus's 5071 laid-out bodies
-// are already in the layout, against 2544 with 0.
-const argIndent = 0
-
-func argExtra(first bool) int {
-	if first {
-		return 0
+// args marks the tokens from k on as going on with the command whose first
+// token is head. Rule 15 names the levels of if/for/while/case/{ }/( ); it
+// is silent on a command's own continued arguments, which dfmt indents as
+// shfmt does and as the docker-library images are written: one level
+// deeper than the line the command began on ("apt-get install \" on a
+// line of its own, then the packages one level deeper; on the RUN line,
+// the packages at rule 12's one level).
+func (w *shWalker) args(k, head int) {
+	if head >= len(w.toks) {
+		return
 	}
-	return argIndent
+	for ; k < len(w.toks); k++ {
+		w.toks[k].head = head
+	}
 }
