@@ -45,7 +45,10 @@ func sameNode(x, y *LNode, esc byte) bool {
 			if xa == nil || ya == nil {
 				return xa == ya
 			}
-			return xa.Next == nil && ya.Next == nil && sameShell(xa.Value, ya.Value, esc)
+			// Heredoc bodies are equal (above); they follow the text as
+			// here-documents follow a shell command.
+			return xa.Next == nil && ya.Next == nil &&
+				sameShell(withHeredocs(xa.Value, x.Heredocs), withHeredocs(ya.Value, y.Heredocs), esc)
 		}
 	case "from":
 		xs, ys := x.Args(), y.Args()

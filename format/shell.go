@@ -33,7 +33,7 @@ const (
 	shellNotPOSIX                       // a SHELL instruction names a shell that is not POSIX
 	shellWindows                        // the stage's base image is a Windows one
 	shellOnbuild                        // ONBUILD in a stage whose shell ends up not POSIX
-	shellHeredoc                        // RUN with heredocs: the text alone is not the script
+	shellHeredoc                        // a here-document the layout does not know
 	shellParse                          // mvdan.cc/sh does not parse it (as bash)
 	shellUnsupported                    // a construct the layout does not handle (mksh, zsh forms)
 	shellUncovered                      // the tokens do not account for every byte (a walker gap)
@@ -47,7 +47,7 @@ var shellReasonNames = [numShellReasons]string{
 	"not POSIX: SHELL names another shell",
 	"not POSIX: Windows base image",
 	"not POSIX: ONBUILD in a stage whose shell is not POSIX",
-	"RUN with heredocs",
+	"a here-document the layout does not know",
 	"does not parse as shell",
 	"unsupported shell construct",
 	"tokens do not cover the text",
@@ -260,13 +260,21 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 		r = why
 		return nil
 	}
-	if n.Lowered == nil || len(n.Lowered.Heredocs) > 0 {
-		r = shellHeredoc
+	if n.Lowered == nil {
+		r = shellUnsupported
+		return nil
+	}
+	body := text[a:b]
+	if strings.IndexByte(body, 0) >= 0 {
+		// sh -c stops reading at a NUL byte, where the shell parser reads
+		// on: what it sees is not what runs.
+		r = shellParse
 		return nil
 	}
 	t := layoutPool.Get().(*layoutTools)
-	body := text[a:b]
-	t.reader.Reset(body)
+	// A RUN's heredoc bodies follow its text as they follow a shell
+	// command; the tokens all lie in the text.
+	t.reader.Reset(withHeredocs(body, n.Lowered.Heredocs))
 	f, err := t.parser.Parse(&t.reader, "")
 	if err != nil {
 		layoutPool.Put(t)
@@ -290,6 +298,23 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	}
 	t.plan = shellPlan{toks: w.toks, tools: t}
 	return &t.plan
+}
+
+// withHeredocs returns a RUN's shell text followed by its heredoc bodies,
+// each closed by its name, as a shell reads a command with here-documents.
+func withHeredocs(text string, docs []Heredoc) string {
+	if len(docs) == 0 {
+		return text
+	}
+	var sb strings.Builder
+	sb.WriteString(text)
+	sb.WriteByte('\n')
+	for _, h := range docs {
+		sb.WriteString(h.Content)
+		sb.WriteString(h.Name)
+		sb.WriteByte('\n')
+	}
+	return sb.String()
 }
 
 // shWalker cuts a parsed body into tokens.
@@ -397,7 +422,18 @@ func (w *shWalker) stmt(s *syntax.Stmt, depth int) {
 }
 
 func (w *shWalker) redirect(r *syntax.Redirect, depth int) {
-	if r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc || r.Hdoc != nil || r.Word == nil {
+	if (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) && r.Word != nil {
+		// The operator and its word are one token, kept as written:
+		// BuildKit finds heredocs in the words of the text, and "<< EOF"
+		// is not "<<EOF" to it.
+		s := int(r.OpPos.Offset())
+		if r.N != nil {
+			s = int(r.N.Pos().Offset())
+		}
+		w.add(s, int(r.Word.End().Offset()), depth, tokPlain)
+		return
+	}
+	if r.Hdoc != nil || r.Word == nil {
 		w.fail(shellHeredoc)
 		return
 	}

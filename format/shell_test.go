@@ -78,7 +78,7 @@ CMD ["a&&b"]
 		20: shellLaidOut,
 		21: shellLaidOut,
 		22: shellLaidOut,
-		25: shellHeredoc,
+		25: shellLaidOut, // with its heredoc body, as the shell reads it
 		28: shellParse,
 	}
 	for line, r := range want {
@@ -202,7 +202,7 @@ func TestShellCorpus(t *testing.T) {
 	}
 	fmt.Fprintf(&b, "  (RUN with heredocs that parse as shell with their bodies: %d)\n", fig.heredocOK)
 	t.Log("\n" + b.String())
-	for _, r := range []shellReason{shellUnsupported, shellUncovered, shellPanic} {
+	for _, r := range []shellReason{shellUnsupported, shellUncovered, shellPanic, shellHeredoc} {
 		if fig.reasons[r] > 0 {
 			t.Errorf("%d POSIX bodies that parse were not laid out (%v), e.g.:\n%s",
 				fig.reasons[r], r, strings.Join(fig.examples[r], "\n"))
