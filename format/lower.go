@@ -86,10 +86,19 @@ func isWS(c byte) bool {
 
 // trimSpan is strings.TrimSpace over line[s:e], returned as a span.
 func trimSpan(line string, s, e int) (int, int) {
-	t := strings.TrimLeftFunc(line[s:e], unicode.IsSpace)
-	s = e - len(t)
-	t = strings.TrimRightFunc(t, unicode.IsSpace)
-	return s, s + len(t)
+	for s < e && line[s] < utf8.RuneSelf && isSpace(rune(line[s])) {
+		s++
+	}
+	for e > s && line[e-1] < utf8.RuneSelf && isSpace(rune(line[e-1])) {
+		e--
+	}
+	if s < e && (line[s] >= utf8.RuneSelf || line[e-1] >= utf8.RuneSelf) {
+		t := strings.TrimLeftFunc(line[s:e], unicode.IsSpace)
+		s = e - len(t)
+		t = strings.TrimRightFunc(t, unicode.IsSpace)
+		e = s + len(t)
+	}
+	return s, e
 }
 
 // wsFields splits line[s:e] at runs of [\t\v\f\r ], like
@@ -262,13 +271,13 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 	}
 	for pos := s; pos <= e; pos += w {
 		if pos != e {
-			ch, w = utf8.DecodeRuneInString(line[pos:e])
+			ch, w = decodeRune(line, pos, e)
 		}
 		if phase == inSpaces {
 			if pos == e {
 				break
 			}
-			if unicode.IsSpace(ch) {
+			if isSpace(ch) {
 				continue
 			}
 			phase = inWord
@@ -280,7 +289,7 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 			break
 		}
 		if phase == inWord {
-			if unicode.IsSpace(ch) {
+			if isSpace(ch) {
 				phase = inSpaces
 				word(pos)
 				blankOK = false
@@ -297,7 +306,7 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 					continue
 				}
 				pos += w
-				ch, w = utf8.DecodeRuneInString(line[pos:e])
+				ch, w = decodeRune(line, pos, e)
 			}
 			continue
 		}
@@ -312,11 +321,28 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 					continue
 				}
 				pos += w
-				ch, w = utf8.DecodeRuneInString(line[pos:e])
+				ch, w = decodeRune(line, pos, e)
 			}
 		}
 	}
 	return words, spans
+}
+
+// decodeRune is utf8.DecodeRuneInString(line[pos:e]) with a fast path for
+// ASCII.
+func decodeRune(line string, pos, e int) (rune, int) {
+	if c := line[pos]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(line[pos:e])
+}
+
+// isSpace is unicode.IsSpace with a fast path for ASCII.
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || uint32(r)-'\t' <= '\r'-'\t'
+	}
+	return unicode.IsSpace(r)
 }
 
 // runeCopy returns s as BuildKit's rune-by-rune copy makes it: each byte of

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -202,4 +203,14 @@ func instructionsOf(f *File) []*LNode {
 		}
 	}
 	return out
+}
+
+// TestIsSpaceMatchesUnicode holds the scanner's fast white-space test to
+// unicode.IsSpace, which BuildKit uses.
+func TestIsSpaceMatchesUnicode(t *testing.T) {
+	for r := rune(-1); r < 0x3100; r++ {
+		if isSpace(r) != unicode.IsSpace(r) {
+			t.Fatalf("isSpace(%U) = %v", r, isSpace(r))
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -74,7 +75,16 @@ func lowerFirst(s string) string {
 	return s
 }
 
-func trimLeftSpace(b []byte) []byte { return bytes.TrimLeftFunc(b, unicode.IsSpace) }
+func trimLeftSpace(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf && isSpace(rune(b[i])) {
+		i++
+	}
+	if i < len(b) && b[i] >= utf8.RuneSelf {
+		return bytes.TrimLeftFunc(b[i:], unicode.IsSpace)
+	}
+	return b[i:]
+}
 
 func isCommentLine(b []byte) bool {
 	b = trimLeftSpace(b)
