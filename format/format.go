@@ -28,7 +28,7 @@ func Format(src []byte, opts Options) (*Result, error) {
 	for try := 0; try < 3; try++ {
 		p.out = nil
 		out := p.print()
-		bad, whole := diffFiles(f, parse(out, true))
+		bad, whole := diffFiles(f, parse(out, true, f))
 		if !whole && len(bad) == 0 {
 			res.Out = out
 			return res, nil

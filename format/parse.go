@@ -20,19 +20,21 @@ const maxLine = 64 * 1024
 // tree whose Verbatim method returns them unchanged. A fault BuildKit would
 // report is recorded in File.Err.
 func Parse(src []byte) *File {
-	return parse(src, false)
+	return parse(src, false, nil)
 }
 
 // parse is Parse; with lowerOnly it keeps only what the safety check
 // compares (File.lowered, the directives and the lines), not the nodes.
-func parse(src []byte, lowerOnly bool) *File {
+// An instruction whose joined line is the same as that of ref's instruction
+// of the same rank takes its lowering from ref.
+func parse(src []byte, lowerOnly bool, ref *File) *File {
 	f := &File{Escape: '\\'}
 	if bytes.HasPrefix(src, bom) {
 		f.BOM = true
 		src = src[len(bom):]
 	}
 	f.Lines = splitLines(src)
-	p := fileParser{f: f, lowerOnly: lowerOnly}
+	p := fileParser{f: f, lowerOnly: lowerOnly, ref: ref}
 	if !lowerOnly {
 		f.Nodes = make([]*Node, 0, len(f.Lines)/2+1)
 		p.parts = make([]Part, 0, len(f.Lines))
@@ -51,6 +53,7 @@ type fileParser struct {
 
 	lowerOnly bool
 	scratch   Node
+	ref       *File // the file this one was printed from, if any
 
 	dirDone bool
 	dirSeen map[string]bool
@@ -331,21 +334,49 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	}
 	n.Parts = p.parts[p0:len(p.parts):len(p.parts)]
 	n.BodyStart = i
+	// Lowering is a function of the joined line and the escape: an
+	// instruction the printer left as it was is lowered as it was.
+	var same *LNode
+	if k := len(f.lowered); p.ref != nil && k < len(p.ref.lowered) && p.ref.Escape == f.Escape {
+		r := p.ref.lowered[k]
+		if joined == nil && string(first) == r.Original || joined != nil && string(joined) == r.Original {
+			same = r
+		}
+	}
 	var line string
-	if joined == nil {
+	switch {
+	case same != nil:
+		line = same.Original
+	case joined == nil:
 		line = string(first)
-	} else {
+	default:
 		line = string(joined)
 	}
 	n.joined = line
-	ln, err := lowerLine(line, 0, len(line), f.Escape)
+	var ln *LNode
+	var err error
+	if same != nil {
+		c := *same
+		c.Heredocs = nil
+		ln = &c
+	} else {
+		ln, err = lowerLine(line, 0, len(line), f.Escape)
+	}
 	if err != nil {
 		p.fail(n.Start, "%s", err.Error())
 	} else {
 		ln.StartLine = n.Start + 1
 		ln.PrevComment = p.comments
 		if canContainHeredoc(ln) && strings.Contains(line, "<<") {
-			i, err = p.heredocs(ln, line, i, limit)
+			var docs []Heredoc
+			if same != nil {
+				docs = same.Heredocs
+			} else {
+				docs, err = heredocsFromLine(line)
+			}
+			if err == nil {
+				i, err = p.heredocs(ln, docs, i, limit)
+			}
 			if err != nil {
 				p.fail(n.Start, "%s", err.Error())
 			}
@@ -378,13 +409,9 @@ func canContainHeredoc(n *LNode) bool {
 	return false
 }
 
-// heredocs reads the bodies of the heredocs named on line, as parser.Parse
-// does, starting at line i.
-func (p *fileParser) heredocs(n *LNode, line string, i, limit int) (int, error) {
-	docs, err := heredocsFromLine(line)
-	if err != nil {
-		return i, err
-	}
+// heredocs reads the bodies of the heredocs docs, found on the
+// instruction's line, as parser.Parse does, starting at line i.
+func (p *fileParser) heredocs(n *LNode, docs []Heredoc, i, limit int) (int, error) {
 	for _, h := range docs {
 		var content strings.Builder
 		terminated := false
