@@ -571,15 +571,29 @@ var keywords = [...]string{
 	"label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
 }
 
-// keyword returns kw in lower case, without allocating for the known
-// keywords, which the hot paths compare against.
+// keyword returns kw in lower case, as BuildKit's dispatch does
+// (strings.ToLower), without allocating for the known keywords, which the
+// hot paths compare against. Keywords are ASCII: a non-ASCII byte makes
+// an unknown keyword (strings.EqualFold would match "ſhell" to "shell";
+// BuildKit does not).
 func keyword(kw string) string {
 	if len(kw) < 3 || len(kw) > 11 {
 		return strings.ToLower(kw)
 	}
-	c := kw[0] | 0x20 // ASCII lower case; other bytes match no keyword
+	var buf [11]byte
+	for i := 0; i < len(kw); i++ {
+		c := kw[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(kw)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	low := buf[:len(kw)]
 	for _, k := range keywords {
-		if k[0] == c && len(k) == len(kw) && strings.EqualFold(k, kw) {
+		if k == string(low) {
 			return k
 		}
 	}

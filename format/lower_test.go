@@ -214,3 +214,19 @@ func TestIsSpaceMatchesUnicode(t *testing.T) {
 		}
 	}
 }
+
+// TestKeywordIsBuildKits holds keyword to BuildKit's strings.ToLower: a
+// keyword that only case-folds to a known one is unknown to BuildKit.
+func TestKeywordIsBuildKits(t *testing.T) {
+	for kw, want := range map[string]string{
+		"RUN": "run", "Healthcheck": "healthcheck", "sTOPSIGNAL": "stopsignal",
+		"\u017fhell": "\u017fhell", "frobnicate": "frobnicate", "": "",
+	} {
+		if got := keyword(kw); got != want {
+			t.Errorf("keyword(%q) = %q, want %q", kw, got, want)
+		}
+	}
+	if err := compareLowering([]byte("FROM a\n\u017fhell [\"x\"]\n")); err != nil {
+		t.Error(err)
+	}
+}

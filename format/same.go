@@ -16,7 +16,7 @@ func sameNode(x, y *LNode, esc byte) bool {
 	if x == nil || y == nil {
 		return x == y
 	}
-	if !strings.EqualFold(x.Value, y.Value) || x.JSON != y.JSON ||
+	if keyword(x.Value) != keyword(y.Value) || x.JSON != y.JSON ||
 		!slices.Equal(x.Flags, y.Flags) || !slices.Equal(x.Heredocs, y.Heredocs) {
 		return false
 	}
