@@ -30,6 +30,11 @@ type LNode struct {
 	StartLine   int
 	EndLine     int
 	PrevComment []string
+
+	// spans are where the words of ARG, ENV and LABEL lie in the joined
+	// line, for the printer; legacy marks ENV and LABEL's "key value".
+	spans  []span
+	legacy bool
 }
 
 // Heredoc is a here-document attached to an instruction.
@@ -448,10 +453,13 @@ func lowerLine(line string, s, e int, esc byte) (*LNode, error) {
 			n.Next = listNode(spanVals(line, wsFields(line, a, b, 0)))
 		}
 	case "arg":
-		words, _ := parseWords(line, a, b, esc)
+		var words []string
+		words, n.spans = parseWords(line, a, b, esc)
 		n.Next = listNode(words)
 	case "env", "label":
-		n.Next, err = lowerNameVal(line, a, b, esc, kw)
+		nv := splitNameVal(line, a, b, esc)
+		n.spans, n.legacy = nv.spans, nv.legacy
+		n.Next, err = lowerNameVal(line, nv, kw)
 	case "maintainer", "stopsignal", "user", "workdir":
 		if rest != "" {
 			n.Next = &LNode{Value: rest}
@@ -535,8 +543,7 @@ func splitNameVal(line string, a, b int, esc byte) nameVal {
 }
 
 // lowerNameVal mirrors parser.parseNameVal.
-func lowerNameVal(line string, a, b int, esc byte, key string) (*LNode, error) {
-	nv := splitNameVal(line, a, b, esc)
+func lowerNameVal(line string, nv nameVal, key string) (*LNode, error) {
 	if nv.legacy {
 		if len(nv.spans) < 2 {
 			return nil, fmt.Errorf("%s must have two arguments", strings.ToLower(key))

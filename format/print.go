@@ -274,7 +274,7 @@ func (p *printer) instruction(n *Node) bool {
 	if j.first.SegEnd == j.first.SegStart {
 		return false // a lone continuation character opens it
 	}
-	pieces, ok := p.pieces(j.text, 0, len(j.text))
+	pieces, ok := p.pieces(j.text, 0, len(j.text), n.Lowered)
 	if !ok {
 		return false
 	}
@@ -313,7 +313,7 @@ func upperKeyword(kw string) (string, bool) {
 // pieces splits the instruction line text[s:e] into what the printer
 // prints, mirroring how BuildKit splits it. ok is false for a keyword
 // BuildKit does not know.
-func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
+func (p *printer) pieces(text string, s, e int, ln *LNode) ([]piece, bool) {
 	c := splitCommand(text, s, e, p.esc)
 	kw, known := upperKeyword(text[c.keyword.s:c.keyword.e])
 	if !known {
@@ -358,10 +358,10 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 			ps[len(ps)-2].text = "AS"
 		}
 	case "arg":
-		_, sp := parseWords(text, a, b, p.esc)
-		words(sp)
+		// The lowering split the words already.
+		words(ln.spans)
 	case "env", "label":
-		nv := splitNameVal(text, a, b, p.esc)
+		nv := nameVal{legacy: ln.legacy, spans: ln.spans}
 		if nv.legacy && len(nv.spans) == 2 && text[nv.spans[0].e-1] == p.esc {
 			// The key's last character escapes the first blank after it:
 			// no blank there can be moved without changing the words.
@@ -383,7 +383,7 @@ func (p *printer) pieces(text string, s, e int) ([]piece, bool) {
 			ps = p.appendMaybeJSON(ps, text, cmd, b, strings.EqualFold(text[typ.s:typ.e], "cmd"))
 		}
 	case "onbuild":
-		sub, ok := p.pieces(text, a, b)
+		sub, ok := p.pieces(text, a, b, ln.Next.Children[0])
 		if !ok {
 			return nil, false
 		}

@@ -85,10 +85,11 @@ func prevCheck(comments []string) string {
 	return ""
 }
 
-// sameShell reports whether two shell-form texts run the same program. With
-// the default escape they are compared as parsed shell; otherwise (Windows
-// files), or where either does not parse, as words: blank runs outside
-// quotes are the only difference allowed.
+// sameShell reports whether two shell-form texts run the same program:
+// where they differ only in the length of runs of blanks that separate
+// words, or, with the default escape, where both parse as shell to the same
+// program. Anything else (a Windows file's text, text that does not parse)
+// must be equal but for such runs.
 func sameShell(a, b string, esc byte) bool {
 	if a == b {
 		return true
@@ -97,9 +98,7 @@ func sameShell(a, b string, esc byte) bool {
 	// separates words, so texts equal but for the length of such runs run
 	// the same program; that saves parsing the shell in the common case of
 	// re-indented continuation lines.
-	wa, okA := wordsOnly(a, esc)
-	wb, okB := wordsOnly(b, esc)
-	if okA && okB && wa == wb {
+	if sameWords(a, b, esc) {
 		return true
 	}
 	if esc == '\\' {
@@ -108,11 +107,8 @@ func sameShell(a, b string, esc byte) bool {
 		if errA == nil && errB == nil {
 			return pa == pb
 		}
-		if (errA == nil) != (errB == nil) {
-			return false
-		}
 	}
-	return okA && okB && wa == wb
+	return false
 }
 
 // shellTools is a parser and printer for canonicalShell; making them is

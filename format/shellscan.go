@@ -101,20 +101,35 @@ func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 	return true
 }
 
-// wordsOnly replaces each run of blanks that only separates words (see
-// topBlanks) with one space and trims the ends: texts with the same result
-// run the same program. ok is false where topBlanks cannot tell.
-func wordsOnly(s string, esc byte) (string, bool) {
-	var sb strings.Builder
-	sb.Grow(len(s))
-	last := 0
-	ok := topBlanks(s, esc, func(i, j int) {
-		sb.WriteString(s[last:i])
-		if i > 0 && j < len(s) {
-			sb.WriteByte(' ')
+// sameWords reports whether a and b differ at most in the length of runs of
+// blanks that only separate words (see topBlanks): then they run the same
+// program. It is false where topBlanks cannot tell.
+func sameWords(a, b string, esc byte) bool {
+	ra, okA := blankRuns(a, esc)
+	if !okA {
+		return false
+	}
+	rb, okB := blankRuns(b, esc)
+	if !okB || len(ra) != len(rb) {
+		return false
+	}
+	// The texts between the runs must be equal, run for run.
+	pa, pb := 0, 0
+	for k := range ra {
+		if a[pa:ra[k].s] != b[pb:rb[k].s] {
+			return false
 		}
-		last = j
+		pa, pb = ra[k].e, rb[k].e
+	}
+	return a[pa:] == b[pb:]
+}
+
+// blankRuns lists the runs of blanks that only separate words, with a run
+// at either end of the text counted (and so matched) too.
+func blankRuns(s string, esc byte) ([]span, bool) {
+	var runs []span
+	ok := topBlanks(s, esc, func(i, j int) {
+		runs = append(runs, span{i, j})
 	})
-	sb.WriteString(s[last:])
-	return sb.String(), ok
+	return runs, ok
 }
