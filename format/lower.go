@@ -31,6 +31,8 @@ type LNode struct {
 	EndLine     int
 	PrevComment []string
 
+	kw string // Value as BuildKit dispatches on it: lower case
+
 	// spans are where the words of ARG, ENV and LABEL lie in the joined
 	// line, for the printer; legacy marks ENV and LABEL's "key value".
 	spans  []span
@@ -68,6 +70,15 @@ func (n *LNode) Dump() string {
 		}
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// Keyword returns the instruction's keyword in lower case, as BuildKit
+// dispatches on it.
+func (n *LNode) Keyword() string {
+	if n.kw == "" && n.Value != "" {
+		return keyword(n.Value)
+	}
+	return n.kw
 }
 
 // Args returns the values of the Next chain.
@@ -438,7 +449,8 @@ func lowerLine(line string, s, e int, esc byte) (*LNode, error) {
 	rest := line[c.args.s:c.args.e]
 	a, b := c.args.s, c.args.e
 	var err error
-	switch keyword(kw) {
+	n.kw = keyword(kw)
+	switch n.kw {
 	case "add", "copy", "volume":
 		var vals []string
 		var ok bool

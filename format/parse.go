@@ -384,7 +384,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		ln.EndLine = i
 		n.Lowered = ln
 		f.lowered = append(f.lowered, ln)
-		kw := keyword(ln.Value)
+		kw := ln.Keyword()
 		for _, c := range p.commentLines {
 			if kw == "from" || kw == "arg" || checkComment(f.Lines[c.Start].Text) != "" {
 				c.Description = true
@@ -402,7 +402,7 @@ func canContainHeredoc(n *LNode) bool {
 	if strings.EqualFold(n.Value, "onbuild") && n.Next != nil && len(n.Next.Children) > 0 {
 		n = n.Next.Children[0]
 	}
-	switch keyword(n.Value) {
+	switch n.Keyword() {
 	case "add", "copy", "run":
 		return !n.JSON
 	}

@@ -16,11 +16,11 @@ func sameNode(x, y *LNode, esc byte) bool {
 	if x == nil || y == nil {
 		return x == y
 	}
-	if keyword(x.Value) != keyword(y.Value) || x.JSON != y.JSON ||
+	if x.Keyword() != y.Keyword() || x.JSON != y.JSON ||
 		!slices.Equal(x.Flags, y.Flags) || !slices.Equal(x.Heredocs, y.Heredocs) {
 		return false
 	}
-	kw := keyword(x.Value)
+	kw := x.Keyword()
 	xa, ya := x.Next, y.Next
 	switch kw {
 	case "onbuild":
@@ -69,7 +69,7 @@ func sameNode(x, y *LNode, esc byte) bool {
 // instruction: the description of FROM and ARG, and for every instruction
 // the check directive among them (linter.WithMergedConfigFromComments).
 func sameDescription(x, y *LNode) bool {
-	switch keyword(x.Value) {
+	switch x.Keyword() {
 	case "from", "arg":
 		return slices.Equal(x.PrevComment, y.PrevComment)
 	}

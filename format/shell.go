@@ -180,7 +180,7 @@ func (s *shellState) contexts(f *File) {
 			continue
 		}
 		ln := n.Lowered
-		switch keyword(ln.Value) {
+		switch ln.Keyword() {
 		case "arg":
 			if !seenFrom {
 				for _, w := range ln.Args() {
