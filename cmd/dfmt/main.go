@@ -18,6 +18,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 
@@ -30,16 +31,33 @@ func main() {
 }
 
 // tuneGC trades memory for speed where the user has not chosen: formatting
-// allocates a few times each file's size and keeps little, so the collector
-// at its default pace spends a third of the run on a heap of a few
-// megabytes. A soft limit keeps the trade from growing with a huge file.
+// allocates a few times each file's size and keeps little, so at its
+// default pace the collector spends a third of a run over many small files
+// on a heap of a few megabytes.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
+		gcTuned = true
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(1 << 30)
-	}
+}
+
+var (
+	gcTuned   bool
+	gcBigOnce sync.Once
+)
+
+// bigFile is the size above which a file's own tree dominates the heap.
+const bigFile = 8 << 20
+
+// gcForBigFiles goes back to the collector's default pace once a big file
+// comes: its live tree is tens of times its size, and five times that
+// (what GOGC=400 allows) is more memory than the speed is worth.
+func gcForBigFiles() {
+	gcBigOnce.Do(func() {
+		if gcTuned {
+			debug.SetGCPercent(100)
+		}
+	})
 }
 
 // Exit statuses, as in cli.md.

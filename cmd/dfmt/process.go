@@ -78,6 +78,9 @@ func (c *config) process(j *job) {
 		j.fail(err)
 		return
 	}
+	if len(src) > bigFile {
+		gcForBigFiles()
+	}
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		// BuildKit's parser would take the bytes, but no Dockerfile holds
 		// a NUL: the file is binary (most likely named on the command line
