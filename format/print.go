@@ -16,7 +16,7 @@ const (
 )
 
 // piece is a run of the joined instruction text that is printed as written,
-// except for Text, which replaces it when set (an upper-cased keyword).
+// except for text, which replaces it when set (an upper-cased keyword).
 type piece struct {
 	s, e int
 	gap  gap // what stands before the piece
@@ -42,7 +42,7 @@ type joined struct {
 // Joined returns an instruction's text as BuildKit joins its lines, before
 // it splits off the keyword: the first line without its leading white space,
 // continuation characters, comment lines and empty lines dropped.
-func (f *File) Joined(n *Node) string { return f.join(n).text }
+func (f *File) Joined(n *Node) string { return n.joined }
 
 func (f *File) join(n *Node) joined {
 	var j joined
