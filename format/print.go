@@ -102,19 +102,11 @@ func newPrinter(f *File, opts Options) *printer {
 	return p
 }
 
-// trimTrailing removes trailing white space from a line, but never so much
-// that the line would end in the escape character and so continue.
+// trimTrailing removes trailing white space from a comment line. A comment
+// never continues, whatever it ends with, so any white space may go; a
+// carriage return left at the end would join the line end and make it CRLF.
 func (p *printer) trimTrailing(b []byte) []byte {
-	t := bytes.TrimRight(b, " \t")
-	u := bytes.TrimRight(t, " \t\r\v\f")
-	if len(u) > 0 && u[len(u)-1] == p.esc {
-		if c, _ := continuation(t, p.esc); !c {
-			if c2, _ := continuation(u, p.esc); c2 {
-				return t
-			}
-		}
-	}
-	return u
+	return bytes.TrimRight(b, " \t\r\v\f")
 }
 
 func (p *printer) line(b []byte) {
