@@ -32,3 +32,21 @@ func TestSameShell(t *testing.T) {
 		}
 	}
 }
+
+// TestHasCaseWord holds the guard of topBlanks: only a case statement's
+// word counts.
+func TestHasCaseWord(t *testing.T) {
+	for s, want := range map[string]bool{
+		"case x in a) b;; esac": true,
+		"a; case $x in":         true,
+		"x=$(case y in":         true,
+		"lowercase the names":   false,
+		"testcase":              false,
+		"case":                  false,
+		"echo case-sensitive":   false,
+	} {
+		if got := hasCaseWord(s); got != want {
+			t.Errorf("hasCaseWord(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -21,7 +21,7 @@ func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 		backq        // `...`
 	)
 	var stack []byte
-	if strings.Contains(s, "case") && (strings.Contains(s, "$(") || strings.Contains(s, "`")) {
+	if hasCaseWord(s) && (strings.Contains(s, "$(") || strings.Contains(s, "`")) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -132,4 +132,23 @@ func blankRuns(s string, esc byte) ([]span, bool) {
 		runs = append(runs, span{i, j})
 	})
 	return runs, ok
+}
+
+// hasCaseWord reports whether s holds "case" as a word that may start a
+// case statement: after a blank, an operator or a parenthesis, before a
+// blank. ("lowercase" or "testcase" is no case statement.)
+func hasCaseWord(s string) bool {
+	for i := 0; ; {
+		k := strings.Index(s[i:], "case")
+		if k < 0 {
+			return false
+		}
+		k += i
+		before := k == 0 || strings.IndexByte(" \t;&|(`{", s[k-1]) >= 0
+		after := k+4 < len(s) && (s[k+4] == ' ' || s[k+4] == '\t')
+		if before && after {
+			return true
+		}
+		i = k + 4
+	}
 }
