@@ -26,8 +26,10 @@ func Format(src []byte, opts Options) (*Result, error) {
 	res := &Result{}
 	p := newPrinter(f, opts)
 	for try := 0; try < 3; try++ {
-		p.out = nil
-		out := p.print()
+		out, ok := p.printSafely()
+		if !ok {
+			break
+		}
 		bad, whole := diffFiles(f, parse(out, true, f))
 		if !whole && len(bad) == 0 {
 			res.Out = out
@@ -87,4 +89,17 @@ func instructions(f *File) []int {
 		}
 	}
 	return out
+}
+
+// printSafely prints the file, and reports false if the printer panicked:
+// a printer bug then costs the file its formatting, never the user's run.
+// The fuzz tests see it as a fallback.
+func (p *printer) printSafely() (out []byte, ok bool) {
+	defer func() {
+		if recover() != nil {
+			out, ok = nil, false
+		}
+	}()
+	p.out = nil
+	return p.print(), true
 }

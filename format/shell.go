@@ -69,9 +69,10 @@ type shTok struct {
 	s, e  int
 	depth int // shell nesting: the indent levels added to a line it starts
 	// head is, for a word after a command's first (an argument, an
-	// assignment after the first, a redirection), the index of the
-	// command's first token, and -1 otherwise: a line that goes on with a
-	// command is indented one level deeper than the line it began on.
+	// assignment after the first, a redirection), the offset where the
+	// command's first token starts, and -1 otherwise: a line that goes on
+	// with a command is indented one level deeper than the line it began
+	// on. (An offset, not an index: finish sorts the tokens.)
 	head int
 	kind uint8
 	// glueBefore and glueAfter ask for no space on that side, as shfmt
@@ -295,6 +296,9 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	for i := range w.toks {
 		w.toks[i].s += a
 		w.toks[i].e += a
+		if w.toks[i].head >= 0 {
+			w.toks[i].head += a
+		}
 	}
 	t.plan = shellPlan{toks: w.toks, tools: t}
 	return &t.plan
@@ -749,8 +753,9 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 				p.out = append(p.out, ' ', p.esc)
 				p.out = append(p.out, p.eol...)
 				n := t.depth + 1
-				if t.head >= 0 {
-					n = max(n, level[t.head]+1)
+				// The head is an earlier token (tokens are sorted).
+				if h, ok := slices.BinarySearchFunc(toks[:k], t.head, func(x shTok, s int) int { return x.s - s }); t.head >= 0 && ok {
+					n = max(n, level[h]+1)
 				}
 				for _, c := range gaps[k].comments {
 					comment(c, max(line, n))
@@ -808,6 +813,6 @@ func (w *shWalker) args(k, head int) {
 		return
 	}
 	for ; k < len(w.toks); k++ {
-		w.toks[k].head = head
+		w.toks[k].head = w.toks[head].s
 	}
 }
