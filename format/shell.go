@@ -304,6 +304,8 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	return &t.plan
 }
 
+func isBlankByte(c byte) bool { return c == ' ' || c == '\t' }
+
 // withHeredocs returns a RUN's shell text followed by its heredoc bodies,
 // each closed by its name, as a shell reads a command with here-documents.
 func withHeredocs(text string, docs []Heredoc) string {
@@ -434,7 +436,12 @@ func (w *shWalker) redirect(r *syntax.Redirect, depth int) {
 		if r.N != nil {
 			s = int(r.N.Pos().Offset())
 		}
-		w.add(s, int(r.Word.End().Offset()), depth, tokPlain)
+		e := int(r.Word.End().Offset())
+		k := w.add(s, e, depth, tokPlain)
+		// Nor may a blank come or go on either side: "A<<EOF" holds no
+		// heredoc for BuildKit, "A <<EOF" does.
+		w.toks[k].glueBefore = s > 0 && s <= len(w.src) && !isBlankByte(w.src[s-1])
+		w.toks[k].glueAfter = e < len(w.src) && !isBlankByte(w.src[e])
 		return
 	}
 	if r.Hdoc != nil || r.Word == nil {
