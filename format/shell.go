@@ -277,7 +277,7 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	// command; the tokens all lie in the text.
 	t.reader.Reset(withHeredocs(body, n.Lowered.Heredocs))
 	f, err := t.parser.Parse(&t.reader, "")
-	if err != nil {
+	if err != nil || hasExtGlob(body, f) {
 		layoutPool.Put(t)
 		r = shellParse
 		return nil
@@ -302,6 +302,24 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	}
 	t.plan = shellPlan{toks: w.toks, tools: t}
 	return &t.plan
+}
+
+// hasExtGlob reports whether the body holds a bash extended glob such as
+// !(x). RUN's /bin/sh has none: it reads "!(" and what follows as other
+// syntax, quotes included, so mvdan's tokens are not the shell's there.
+func hasExtGlob(body string, f *syntax.File) bool {
+	if !strings.Contains(body, "?(") && !strings.Contains(body, "*(") && !strings.Contains(body, "+(") &&
+		!strings.Contains(body, "@(") && !strings.Contains(body, "!(") {
+		return false
+	}
+	found := false
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if _, ok := n.(*syntax.ExtGlob); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func isBlankByte(c byte) bool { return c == ' ' || c == '\t' }
