@@ -338,6 +338,8 @@ func (p *printer) pieces(text string, s, e int, ln *LNode) ([]piece, bool) {
 	case "add", "copy", "volume":
 		if _, toks, ok, _ := jsonArray(text, a, b); ok {
 			ps = appendJSON(ps, text, toks)
+		} else if execLike(text[a:b]) {
+			ps = append(ps, piece{s: a, e: b}) // rule 9: not JSON, left as written
 		} else {
 			words(wsFields(text, a, b, 0))
 		}
@@ -401,9 +403,25 @@ func appendJSON(ps []piece, text string, toks []span) []piece {
 // appendMaybeJSON appends an exec-form array, or shell-form text: laid out
 // as shell where shell is set and the body allows (shellPlan), else as
 // words that keep their spacing.
+// execLike reports whether text that is not valid JSON looks like an
+// exec-form array all the same: "[" then a quote or "]", and "]" last; not
+// a shell test such as "[ -f x ]" or "[[ … ]]".
+func execLike(text string) bool {
+	if len(text) < 2 || text[0] != '[' || text[len(text)-1] != ']' {
+		return false
+	}
+	t := strings.TrimLeft(text[1:], " \t\v\f\r")
+	return t != "" && (t[0] == '"' || t[0] == '\'' || t[0] == ']')
+}
+
 func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, shell bool) []piece {
 	if _, toks, ok, _ := jsonArray(text, a, b); ok {
 		return appendJSON(ps, text, toks)
+	}
+	if execLike(text[a:b]) {
+		// Rule 9: text that looks like an exec form but is not valid JSON
+		// is left as written. Moving white space could make it valid.
+		return append(ps, piece{s: a, e: b, gap: gapSpace})
 	}
 	if shell {
 		if plan := p.shellPlan(text, a, b); plan != nil {
