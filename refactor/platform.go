@@ -56,7 +56,15 @@ func platform(f *file) {
 		val := strings.TrimPrefix(in.low.Flags[i], "--platform=")
 		st := in.stage
 		var why string
+		platforms := 0
+		for _, fl := range in.low.Flags {
+			if strings.HasPrefix(fl, "--platform=") || fl == "--platform" {
+				platforms++
+			}
+		}
 		switch {
+		case platforms > 1:
+			why = "FROM has more than one --platform flag, which BuildKit rejects"
 		case val != "$TARGETPLATFORM" && val != "${TARGETPLATFORM}":
 			why = fmt.Sprintf("--platform=%s is not exactly $TARGETPLATFORM", val)
 		case globalDefault != nil:
