@@ -113,6 +113,22 @@ func continuation(text []byte, esc byte) (cont bool, seg int) {
 
 var directiveRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
 
+// directiveText reads "name=value" from the text after a comment's '#', as
+// DirectiveParser.ParseLine does, with the name in lower case. ok is false
+// where the text is no name=value at all.
+func directiveText(rest []byte) (name, value string, ok bool) {
+	m := directiveRE.FindSubmatch(trimLeftSpace(rest))
+	if m == nil {
+		return "", "", false
+	}
+	return strings.ToLower(string(m[1])), string(m[2]), true
+}
+
+// knownDirective reports whether BuildKit takes name as a parser directive.
+func knownDirective(name string) bool {
+	return name == "syntax" || name == "escape" || name == "check"
+}
+
 // directive mirrors DirectiveParser.ParseLine on a line already stripped
 // of leading white space.
 func (p *fileParser) directive(line []byte, at int) bool {
@@ -124,13 +140,8 @@ func (p *fileParser) directive(line []byte, at int) bool {
 		p.dirDone = true
 		return false
 	}
-	m := directiveRE.FindSubmatch(trimLeftSpace(rest))
-	if m == nil {
-		p.dirDone = true
-		return false
-	}
-	k := strings.ToLower(string(m[1]))
-	if k != "syntax" && k != "escape" && k != "check" {
+	k, v, ok := directiveText(rest)
+	if !ok || !knownDirective(k) {
 		p.dirDone = true
 		return false
 	}
@@ -142,7 +153,6 @@ func (p *fileParser) directive(line []byte, at int) bool {
 		p.dirSeen = map[string]bool{}
 	}
 	p.dirSeen[k] = true
-	v := string(m[2])
 	if k == "escape" {
 		if v != "`" && v != `\` {
 			p.fail(at, "invalid escape token '%s' does not match ` or \\", v)
@@ -167,11 +177,10 @@ func checkComment(text []byte) string {
 	if len(w) < 5 || !bytes.EqualFold(w[:5], []byte("check")) {
 		return ""
 	}
-	m := directiveRE.FindSubmatch(bytes.TrimSpace(t[1:]))
-	if m == nil || !strings.EqualFold(string(m[1]), "check") {
-		return ""
+	if k, v, ok := directiveText(bytes.TrimSpace(t[1:])); ok && k == "check" {
+		return v
 	}
-	return string(m[2])
+	return ""
 }
 
 // directiveValue returns the name and value of the directive a comment line
@@ -181,11 +190,11 @@ func directiveValue(text []byte) string {
 	if !ok {
 		return ""
 	}
-	m := directiveRE.FindSubmatch(trimLeftSpace(rest))
-	if m == nil {
+	k, v, ok := directiveText(rest)
+	if !ok {
 		return ""
 	}
-	return strings.ToLower(string(m[1])) + "=" + string(m[2])
+	return k + "=" + v
 }
 
 // frontDirectives returns the directives as BuildKit's frontend reads them
@@ -202,15 +211,11 @@ func (f *File) frontDirectives() []string {
 		if !ok {
 			break
 		}
-		m := directiveRE.FindSubmatch(trimLeftSpace(rest))
-		if m == nil {
+		k, v, ok := directiveText(rest)
+		if !ok || !knownDirective(k) {
 			break
 		}
-		k := strings.ToLower(string(m[1]))
-		if k != "syntax" && k != "escape" && k != "check" {
-			break
-		}
-		out = append(out, k+"="+string(m[2]))
+		out = append(out, k+"="+v)
 	}
 	return out
 }
@@ -226,12 +231,8 @@ func wouldBeDirective(text []byte) bool {
 	if !ok {
 		return false
 	}
-	m := directiveRE.FindSubmatch(trimLeftSpace(rest))
-	if m == nil {
-		return false
-	}
-	k := strings.ToLower(string(m[1]))
-	return k == "syntax" || k == "escape" || k == "check"
+	k, _, ok := directiveText(rest)
+	return ok && knownDirective(k)
 }
 
 func (p *fileParser) run() {
