@@ -18,26 +18,50 @@ import (
 
 // LNode is BuildKit's view of an instruction, shaped like parser.Node:
 // Value is the keyword as written, Next the chain of arguments, Children
-// the instruction under ONBUILD.
+// the instruction under ONBUILD. What BuildKit records of a whole
+// instruction is in Instruction, set on an instruction's first node only
+// (nil on the argument nodes, which are most nodes: keeping them small
+// keeps parsing fast).
 type LNode struct {
-	Value       string
-	Next        *LNode
-	Children    []*LNode
+	Value    string
+	Next     *LNode
+	Children []*LNode
+	*Instruction
+}
+
+// Instruction is what BuildKit's parser.Node holds of a whole instruction.
+type Instruction struct {
 	Heredocs    []Heredoc
-	JSON        bool // the arguments were a JSON array (exec form)
 	Original    string
 	Flags       []string
 	StartLine   int
 	EndLine     int
 	PrevComment []string
 
-	kw string // Value as BuildKit dispatches on it: lower case
+	kw string // the keyword as BuildKit dispatches on it: lower case
 
 	// spans are where the words of ARG, ENV and LABEL lie in the joined
-	// line, for the printer; legacy marks ENV and LABEL's "key value".
-	spans  []span
-	legacy bool
+	// line, for the printer.
+	spans []span
+
+	JSON bool // the arguments were a JSON array (exec form)
+
+	legacy bool // ENV or LABEL in the "key value" form
 }
+
+// instrNode is an instruction's first node with its Instruction, made in
+// one allocation.
+type instrNode struct {
+	n  LNode
+	in Instruction
+}
+
+func newInstrNode() *LNode {
+	x := &instrNode{}
+	x.n.Instruction = &x.in
+	return &x.n
+}
+
 
 // Heredoc is a here-document attached to an instruction.
 type Heredoc struct {
@@ -53,7 +77,7 @@ type Heredoc struct {
 func (n *LNode) Dump() string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(n.Value))
-	if len(n.Flags) > 0 {
+	if n.Instruction != nil && len(n.Flags) > 0 {
 		fmt.Fprintf(&b, " %q", n.Flags)
 	}
 	for _, c := range n.Children {
@@ -75,7 +99,7 @@ func (n *LNode) Dump() string {
 // Keyword returns the instruction's keyword in lower case, as BuildKit
 // dispatches on it.
 func (n *LNode) Keyword() string {
-	if n.kw == "" && n.Value != "" {
+	if n.Instruction == nil || n.kw == "" && n.Value != "" {
 		return keyword(n.Value)
 	}
 	return n.kw
@@ -384,6 +408,9 @@ func jsonArray(line string, s, e int) (vals []string, toks []span, ok bool, err 
 	if !strings.HasPrefix(t, "[") {
 		return nil, nil, false, nil
 	}
+	if vals, toks, ok := simpleJSONArray(line, s, e); ok {
+		return vals, toks, true, nil
+	}
 	var arr []any
 	if json.Unmarshal([]byte(t), &arr) != nil {
 		return nil, nil, false, nil
@@ -418,6 +445,106 @@ func jsonArray(line string, s, e int) (vals []string, toks []span, ok bool, err 
 	return vals, toks, true, nil
 }
 
+// wsList chains the [\t\v\f\r ]-separated words of line[s:e] into Next
+// nodes, as strings.Fields-like splitting with BuildKit's white space does.
+func wsList(line string, s, e int) *LNode {
+	n := 1
+	for i := s; i < e; i++ {
+		if isWS(line[i]) {
+			n++
+			for i+1 < e && isWS(line[i+1]) {
+				i++
+			}
+		}
+	}
+	nodes := make([]LNode, n)
+	k, start := 0, s
+	for i := s; i < e; i++ {
+		if !isWS(line[i]) {
+			continue
+		}
+		nodes[k].Value = line[start:i]
+		k++
+		for i < e && isWS(line[i]) {
+			i++
+		}
+		start = i
+		i--
+	}
+	nodes[k].Value = line[start:e]
+	for i := 1; i < n; i++ {
+		nodes[i-1].Next = &nodes[i]
+	}
+	return &nodes[0]
+}
+
+// simpleJSONArray reads line[s:e], which starts with '[', as a JSON array
+// of strings without escapes or control characters, the common exec form,
+// without encoding/json: the values are then the text between the quotes.
+// ok is false where the text is anything else; jsonArray's decoding
+// decides there.
+func simpleJSONArray(line string, s, e int) (vals []string, toks []span, ok bool) {
+	ws := func(i int) int {
+		for i < e && (line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r') {
+			i++
+		}
+		return i
+	}
+	n := 0
+	for i := s; i < e; i++ {
+		if line[i] == '"' {
+			n++
+		}
+	}
+	vals = make([]string, 0, n/2)
+	toks = make([]span, 0, n+2)
+	toks = append(toks, span{s, s + 1})
+	i := ws(s + 1)
+	if i < e && line[i] == ']' {
+		toks = append(toks, span{i, i + 1})
+		return vals, toks, ws(i+1) == e
+	}
+	for {
+		if i >= e || line[i] != '"' {
+			return nil, nil, false
+		}
+		j := i + 1
+		for j < e && line[j] != '"' {
+			c := line[j]
+			if c < 0x20 || c == '\\' || c == 0x7f {
+				return nil, nil, false
+			}
+			if c >= utf8.RuneSelf {
+				r, w := utf8.DecodeRuneInString(line[j:e])
+				if r == utf8.RuneError && w == 1 {
+					return nil, nil, false
+				}
+				j += w
+				continue
+			}
+			j++
+		}
+		if j >= e {
+			return nil, nil, false
+		}
+		vals = append(vals, line[i+1:j])
+		toks = append(toks, span{i, j + 1})
+		i = ws(j + 1)
+		if i >= e {
+			return nil, nil, false
+		}
+		toks = append(toks, span{i, i + 1})
+		switch line[i] {
+		case ']':
+			return vals, toks, ws(i+1) == e
+		case ',':
+			i = ws(i + 1)
+		default:
+			return nil, nil, false
+		}
+	}
+}
+
 // listNode chains values into Next nodes.
 func listNode(vals []string) *LNode {
 	if len(vals) == 0 {
@@ -433,19 +560,14 @@ func listNode(vals []string) *LNode {
 	return &nodes[0]
 }
 
-func spanVals(line string, sp []span) []string {
-	out := make([]string, len(sp))
-	for i, x := range sp {
-		out[i] = line[x.s:x.e]
-	}
-	return out
-}
-
 // lowerLine mirrors parser.newNodeFromLine over line[s:e].
-func lowerLine(line string, s, e int, esc byte) (*LNode, error) {
+// newNode makes the instruction node (newInstrNode, or the parser's
+// chunked allocator).
+func lowerLine(line string, s, e int, esc byte, newNode func() *LNode) (*LNode, error) {
 	c := splitCommand(line, s, e, esc)
 	kw := line[c.keyword.s:c.keyword.e]
-	n := &LNode{Value: kw, Original: line[s:e], Flags: c.flagVal}
+	n := newNode()
+	n.Value, n.Original, n.Flags = kw, line[s:e], c.flagVal
 	rest := line[c.args.s:c.args.e]
 	a, b := c.args.s, c.args.e
 	var err error
@@ -458,11 +580,11 @@ func lowerLine(line string, s, e int, esc byte) (*LNode, error) {
 		if ok {
 			n.Next, n.JSON = listNode(vals), true
 		} else if err == nil && rest != "" {
-			n.Next = listNode(spanVals(line, wsFields(line, a, b, 0)))
+			n.Next = wsList(line, a, b)
 		}
 	case "expose", "from":
 		if rest != "" {
-			n.Next = listNode(spanVals(line, wsFields(line, a, b, 0)))
+			n.Next = wsList(line, a, b)
 		}
 	case "arg":
 		var words []string
@@ -488,7 +610,7 @@ func lowerLine(line string, s, e int, esc byte) (*LNode, error) {
 	case "onbuild":
 		if rest != "" {
 			var child *LNode
-			child, err = lowerLine(line, a, b, esc)
+			child, err = lowerLine(line, a, b, esc, newNode)
 			if err == nil {
 				n.Next = &LNode{Children: []*LNode{child}}
 			}

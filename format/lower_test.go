@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -228,5 +229,67 @@ func TestKeywordIsBuildKits(t *testing.T) {
 	}
 	if err := compareLowering([]byte("FROM a\n\u017fhell [\"x\"]\n")); err != nil {
 		t.Error(err)
+	}
+}
+
+// FuzzSimpleJSONArray holds the fast reading of exec-form arrays to
+// encoding/json, which BuildKit uses: where it accepts a text, the values
+// are what json.Unmarshal decodes, and the text is valid JSON.
+func FuzzSimpleJSONArray(f *testing.F) {
+	for _, s := range []string{
+		`[]`, `[ ]`, `["a"]`, `[ "a" , "b c" ]`, "[\"a\",\n\"b\"]\t", `["é", "ü"]`,
+		`["a",]`, `["a" "b"]`, `["a\"b"]`, `["a\\b"]`, `["\u0041"]`, `[1]`, `["a"] x`,
+		"[\"\x80\"]", "[\"a\x01\"]", `["a"`, `[`, `["a"]]`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !strings.HasPrefix(s, "[") {
+			return
+		}
+		vals, toks, ok := simpleJSONArray(s, 0, len(s))
+		if !ok {
+			return
+		}
+		var arr []string
+		if err := json.Unmarshal([]byte(s), &arr); err != nil {
+			t.Fatalf("%q: read as an array, but encoding/json says %v", s, err)
+		}
+		if !slices.Equal(vals, arr) && len(vals)+len(arr) > 0 {
+			t.Fatalf("%q: values %q, encoding/json %q", s, vals, arr)
+		}
+		// The tokens are the brackets, the strings and the commas, in order.
+		var b strings.Builder
+		for _, tk := range toks {
+			b.WriteString(s[tk.s:tk.e])
+		}
+		if want := strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, s); b.String() != want && !strings.ContainsAny(strings.Join(vals, ""), " \t\n\r") {
+			t.Fatalf("%q: tokens make %q, want %q", s, b.String(), want)
+		}
+	})
+}
+
+func TestSimpleJSONArray(t *testing.T) {
+	for s, want := range map[string][]string{
+		`[]`:              {},
+		`[ "a" , "b c" ]`: {"a", "b c"},
+		`["é"]`:           {"é"},
+	} {
+		vals, _, ok := simpleJSONArray(s, 0, len(s))
+		if !ok || !slices.Equal(vals, want) {
+			t.Errorf("%q: %q, %v; want %q", s, vals, ok, want)
+		}
+	}
+	// Escapes, numbers, trailing text and broken arrays are left to
+	// encoding/json.
+	for _, s := range []string{`["a\"b"]`, `[1]`, `["a"] x`, `["a",]`, `["a"`, "[\"\x80\"]"} {
+		if _, _, ok := simpleJSONArray(s, 0, len(s)); ok {
+			t.Errorf("%q: read as a simple array", s)
+		}
 	}
 }

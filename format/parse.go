@@ -34,7 +34,13 @@ func parse(src []byte, lowerOnly bool, ref *File) *File {
 		src = src[len(bom):]
 	}
 	f.Lines = splitLines(src)
-	p := fileParser{f: f, lowerOnly: lowerOnly, ref: ref}
+	// One copy of the text: the lowering's strings are cut from it.
+	p := fileParser{f: f, lowerOnly: lowerOnly, ref: ref, src: string(src)}
+	if ref != nil {
+		f.lowered = make([]*LNode, 0, len(ref.lowered))
+	} else {
+		f.lowered = make([]*LNode, 0, len(f.Lines)/4+1)
+	}
 	if !lowerOnly {
 		f.Nodes = make([]*Node, 0, len(f.Lines)/2+1)
 		p.parts = make([]Part, 0, len(f.Lines))
@@ -54,6 +60,12 @@ type fileParser struct {
 	lowerOnly bool
 	scratch   Node
 	ref       *File // the file this one was printed from, if any
+
+	src     string // the text after any byte order mark
+	off     int    // src offset of line offLine
+	offLine int
+	joined  []byte // scratch for joining continuation lines
+	instrs  []instrNode
 
 	dirDone bool
 	dirSeen map[string]bool
@@ -258,8 +270,8 @@ func (p *fileParser) run() {
 			n := p.node(Node{Kind: CommentNode, Start: i, End: i + 1})
 			if isDir {
 				n.Kind = DirectiveNode
-			} else if c := strings.TrimSpace(string(text[1:])); c == "" {
-				p.comments, p.commentLines = nil, nil
+			} else if c := strings.TrimSpace(p.lineText(i)[1:]); c == "" {
+				p.comments, p.commentLines = nil, p.commentLines[:0]
 			} else {
 				p.comments = append(p.comments, c)
 				p.commentLines = append(p.commentLines, n)
@@ -280,6 +292,30 @@ func (p *fileParser) run() {
 		p.add(p.node(Node{Kind: UnreadNode, Start: limit, End: len(lines)}))
 		p.fail(limit, "dockerfile line greater than max allowed size of %d", maxLine-1)
 	}
+}
+
+// lineText returns line i's text, without its end, as a string cut from
+// p.src. The scanner mostly moves forward, so finding the offset is cheap.
+func (p *fileParser) lineText(i int) string {
+	if i < p.offLine {
+		p.off, p.offLine = 0, 0
+	}
+	for ; p.offLine < i; p.offLine++ {
+		l := p.f.Lines[p.offLine]
+		p.off += len(l.Text) + len(l.EOL)
+	}
+	return p.src[p.off : p.off+len(p.f.Lines[i].Text)]
+}
+
+// instrNode returns a new instruction node, cut from a chunk.
+func (p *fileParser) instrNode() *LNode {
+	if len(p.instrs) == cap(p.instrs) {
+		p.instrs = make([]instrNode, 0, min(max(len(p.f.Lines)/8, 4), 64))
+	}
+	p.instrs = append(p.instrs, instrNode{})
+	x := &p.instrs[len(p.instrs)-1]
+	x.n.Instruction = &x.in
+	return &x.n
 }
 
 func (p *fileParser) node(n Node) *Node {
@@ -312,11 +348,11 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	}
 	p0 := len(p.parts)
 	p.parts = append(p.parts, Part{Kind: SegmentPart, Line: i, SegStart: lead, SegEnd: lead + seg, Cont: cont})
-	first := f.Lines[i].Text[lead : lead+seg]
+	first := p.lineText(i)[lead : lead+seg]
 	var joined []byte
 	i++
 	if cont {
-		joined = append(make([]byte, 0, 256), first...)
+		joined = append(p.joined[:0], first...)
 	}
 	for cont && i < limit {
 		text := f.Lines[i].Text
@@ -333,6 +369,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		}
 		i++
 	}
+	p.joined = joined
 	n.Parts = p.parts[p0:len(p.parts):len(p.parts)]
 	n.BodyStart = i
 	// Lowering is a function of the joined line and the escape: an
@@ -340,7 +377,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	var same *LNode
 	if k := len(f.lowered); p.ref != nil && k < len(p.ref.lowered) && p.ref.Escape == f.Escape {
 		r := p.ref.lowered[k]
-		if joined == nil && string(first) == r.Original || joined != nil && string(joined) == r.Original {
+		if joined == nil && first == r.Original || joined != nil && string(joined) == r.Original {
 			same = r
 		}
 	}
@@ -349,7 +386,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	case same != nil:
 		line = same.Original
 	case joined == nil:
-		line = string(first)
+		line = first
 	default:
 		line = string(joined)
 	}
@@ -357,11 +394,12 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	var ln *LNode
 	var err error
 	if same != nil {
-		c := *same
-		c.Heredocs = nil
-		ln = &c
+		ln = p.instrNode()
+		*ln.Instruction = *same.Instruction
+		ln.Value, ln.Next, ln.Children = same.Value, same.Next, same.Children
+		ln.Heredocs = nil
 	} else {
-		ln, err = lowerLine(line, 0, len(line), f.Escape)
+		ln, err = lowerLine(line, 0, len(line), f.Escape, p.instrNode)
 	}
 	if err != nil {
 		p.fail(n.Start, "%s", err.Error())
@@ -392,7 +430,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 			}
 		}
 	}
-	p.comments, p.commentLines = nil, nil
+	p.comments, p.commentLines = nil, p.commentLines[:0]
 	n.End = i
 	p.add(n)
 	return i
