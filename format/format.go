@@ -30,7 +30,7 @@ func Format(src []byte, opts Options) (*Result, error) {
 		if !ok {
 			break
 		}
-		bad, whole := diffFiles(f, parse(out, true, f))
+		bad, whole := diffFiles(f, parse(out, true, f), p.sh.parsed)
 		if !whole && len(bad) == 0 {
 			res.Out = out
 			return res, nil
@@ -54,7 +54,10 @@ func Format(src []byte, opts Options) (*Result, error) {
 // diffFiles compares what BuildKit sees in a and b. It returns the indices
 // of a's instruction nodes that differ, or whole when the files cannot be
 // matched instruction by instruction.
-func diffFiles(a, b *File) (bad []int, whole bool) {
+//
+// parsed holds shell bodies of a already parsed (by the printer), which
+// the comparison of shell text need not parse again.
+func diffFiles(a, b *File, parsed map[*LNode]parsedShell) (bad []int, whole bool) {
 	if b.Err != nil || a.Escape != b.Escape || len(a.Directives) != len(b.Directives) {
 		return nil, true
 	}
@@ -72,7 +75,7 @@ func diffFiles(a, b *File) (bad []int, whole bool) {
 	}
 	for i, k := range ai {
 		x, y := a.Nodes[k].Lowered, bl[i]
-		if !sameNode(x, y, a.Escape) {
+		if !sameNode(x, y, a.Escape, parsed[x]) {
 			bad = append(bad, k)
 		} else if !sameDescription(x, y) {
 			return nil, true
@@ -100,6 +103,11 @@ func (p *printer) printSafely() (out []byte, ok bool) {
 			out, ok = nil, false
 		}
 	}()
-	p.out = nil
+	// The output is about as long as the input: one allocation mostly.
+	n := 64
+	for _, l := range p.f.Lines {
+		n += len(l.Text) + len(l.EOL)
+	}
+	p.out = make([]byte, 0, n+n/8)
 	return p.print(), true
 }

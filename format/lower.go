@@ -49,19 +49,12 @@ type Instruction struct {
 	legacy bool // ENV or LABEL in the "key value" form
 }
 
-// instrNode is an instruction's first node with its Instruction, made in
-// one allocation.
+// instrNode is an instruction's first node with its Instruction, made
+// together (see fileParser.instrNode).
 type instrNode struct {
 	n  LNode
 	in Instruction
 }
-
-func newInstrNode() *LNode {
-	x := &instrNode{}
-	x.n.Instruction = &x.in
-	return &x.n
-}
-
 
 // Heredoc is a here-document attached to an instruction.
 type Heredoc struct {
@@ -561,8 +554,7 @@ func listNode(vals []string) *LNode {
 }
 
 // lowerLine mirrors parser.newNodeFromLine over line[s:e].
-// newNode makes the instruction node (newInstrNode, or the parser's
-// chunked allocator).
+// newNode makes the instruction node.
 func lowerLine(line string, s, e int, esc byte, newNode func() *LNode) (*LNode, error) {
 	c := splitCommand(line, s, e, esc)
 	kw := line[c.keyword.s:c.keyword.e]

@@ -44,8 +44,10 @@ type joined struct {
 // continuation characters, comment lines and empty lines dropped.
 func (f *File) Joined(n *Node) string { return n.joined }
 
-func (f *File) join(n *Node) joined {
-	var j joined
+// join returns n's joined text and breaks; the breaks are appended to
+// buf[:0].
+func (f *File) join(n *Node, buf []brk) joined {
+	j := joined{breaks: buf[:0]}
 	var pending []int
 	pos := 0
 	for k, pt := range n.Parts {
@@ -84,6 +86,10 @@ type printer struct {
 	// keep marks instructions (by node index) to print as written.
 	keep map[int]bool
 	sh   shellState
+
+	// Scratch reused from one instruction to the next.
+	ps   []piece
+	brks []brk
 }
 
 func newPrinter(f *File, opts Options) *printer {
@@ -262,14 +268,16 @@ func (p *printer) instruction(n *Node) bool {
 		return false
 	}
 	p.sh.cur = n
-	j := p.f.join(n)
+	j := p.f.join(n, p.brks)
+	p.brks = j.breaks[:0]
 	if j.first.SegEnd == j.first.SegStart {
 		return false // a lone continuation character opens it
 	}
-	pieces, ok := p.pieces(j.text, 0, len(j.text), n.Lowered)
+	pieces, ok := p.pieces(p.ps[:0], j.text, 0, len(j.text), n.Lowered)
 	if !ok {
 		return false
 	}
+	p.ps = pieces[:0]
 	// A last line ending in the escape character would continue: BuildKit
 	// saw white space after it (a vertical tab, say) that printing drops.
 	if last := pieces[len(pieces)-1]; j.text[last.e-1] == p.esc && (len(j.breaks) == 0 || j.breaks[len(j.breaks)-1].pos < last.e) {
@@ -305,14 +313,14 @@ func upperKeyword(kw string) (string, bool) {
 // pieces splits the instruction line text[s:e] into what the printer
 // prints, mirroring how BuildKit splits it. ok is false for a keyword
 // BuildKit does not know.
-func (p *printer) pieces(text string, s, e int, ln *LNode) ([]piece, bool) {
+// The pieces are appended to ps.
+func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece, bool) {
 	c := splitCommand(text, s, e, p.esc)
 	kw, known := upperKeyword(text[c.keyword.s:c.keyword.e])
 	if !known {
 		return nil, false
 	}
-	ps := make([]piece, 1, 8)
-	ps[0] = piece{s: c.keyword.s, e: c.keyword.e, text: kw}
+	ps = append(ps, piece{s: c.keyword.s, e: c.keyword.e, text: kw})
 	for _, fl := range c.flags {
 		ps = append(ps, piece{s: fl.s, e: fl.e})
 	}
@@ -377,11 +385,10 @@ func (p *printer) pieces(text string, s, e int, ln *LNode) ([]piece, bool) {
 			ps = p.appendMaybeJSON(ps, text, cmd, b, strings.EqualFold(text[typ.s:typ.e], "cmd"))
 		}
 	case "onbuild":
-		sub, ok := p.pieces(text, a, b, ln.Next.Children[0])
-		if !ok {
+		var ok bool
+		if ps, ok = p.pieces(ps, text, a, b, ln.Next.Children[0]); !ok {
 			return nil, false
 		}
-		ps = append(ps, sub...)
 	}
 	return ps, true
 }

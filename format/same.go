@@ -1,6 +1,7 @@
 package format
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -11,8 +12,9 @@ import (
 
 // sameNode reports whether BuildKit builds the same from x and y. Keywords,
 // FROM's AS and HEALTHCHECK's type compare without case, as BuildKit reads
-// them; shell-form text compares as shell; all else exactly.
-func sameNode(x, y *LNode, esc byte) bool {
+// them; shell-form text compares as shell; all else exactly. known may be
+// x's shell text already parsed.
+func sameNode(x, y *LNode, esc byte, known parsedShell) bool {
 	if x == nil || y == nil {
 		return x == y
 	}
@@ -30,7 +32,7 @@ func sameNode(x, y *LNode, esc byte) bool {
 		if len(xa.Children) != 1 || len(ya.Children) != 1 {
 			return false
 		}
-		return sameNode(xa.Children[0], ya.Children[0], esc)
+		return sameNode(xa.Children[0], ya.Children[0], esc, parsedShell{})
 	case "healthcheck":
 		if xa == nil || ya == nil {
 			return xa == ya
@@ -48,7 +50,7 @@ func sameNode(x, y *LNode, esc byte) bool {
 			// Heredoc bodies are equal (above); they follow the text as
 			// here-documents follow a shell command.
 			return xa.Next == nil && ya.Next == nil &&
-				sameShell(withHeredocs(xa.Value, x.Heredocs), withHeredocs(ya.Value, y.Heredocs), esc)
+				sameShell(withHeredocs(xa.Value, x.Heredocs), withHeredocs(ya.Value, y.Heredocs), esc, known)
 		}
 	case "from":
 		xs, ys := x.Args(), y.Args()
@@ -89,8 +91,8 @@ func prevCheck(comments []string) string {
 // where they differ only in the length of runs of blanks that separate
 // words, or, with the default escape, where both parse as shell to the same
 // program. Anything else (a Windows file's text, text that does not parse)
-// must be equal but for such runs.
-func sameShell(a, b string, esc byte) bool {
+// must be equal but for such runs. known may hold a's parse.
+func sameShell(a, b string, esc byte, known parsedShell) bool {
 	if a == b {
 		return true
 	}
@@ -101,18 +103,25 @@ func sameShell(a, b string, esc byte) bool {
 	if sameWords(a, b, esc) {
 		return true
 	}
-	if esc == '\\' {
-		pa, errA := canonicalShell(a)
-		pb, errB := canonicalShell(b)
-		if errA == nil && errB == nil {
-			return pa == pb
+	if esc != '\\' {
+		return false
+	}
+	t := shellPool.Get().(*shellTools)
+	defer shellPool.Put(t)
+	fa := known.f
+	if fa == nil || known.src != a {
+		var err error
+		if fa, err = t.parse(a); err != nil {
+			return false
 		}
 	}
-	return false
+	fb, err := t.parse(b)
+	return err == nil && sameSyntax(reflect.ValueOf(fa), reflect.ValueOf(fb))
 }
 
-// shellTools is a parser and printer for canonicalShell; making them is
-// dearer than using them, so they are pooled.
+// shellTools is a parser for sameShell and canonicalShell, with a printer
+// for the latter; making them is dearer than using them, so they are
+// pooled.
 type shellTools struct {
 	parser  *syntax.Parser
 	printer *syntax.Printer
@@ -127,11 +136,16 @@ var shellPool = sync.Pool{New: func() any {
 	}
 }}
 
+func (t *shellTools) parse(s string) (*syntax.File, error) {
+	t.reader.Reset(s)
+	return t.parser.Parse(&t.reader, "")
+}
+
+// canonicalShell prints s as parsed shell, in mvdan's default layout.
 func canonicalShell(s string) (string, error) {
 	t := shellPool.Get().(*shellTools)
 	defer shellPool.Put(t)
-	t.reader.Reset(s)
-	f, err := t.parser.Parse(&t.reader, "")
+	f, err := t.parse(s)
 	if err != nil {
 		return "", err
 	}
@@ -140,4 +154,73 @@ func canonicalShell(s string) (string, error) {
 		return "", err
 	}
 	return t.out.String(), nil
+}
+
+var (
+	posType      = reflect.TypeFor[syntax.Pos]()
+	commentsType = reflect.TypeFor[[]syntax.Comment]()
+)
+
+// fieldsOf caches programFields: reflect's Field is too slow to ask for
+// every node.
+var fieldsOf sync.Map // reflect.Type -> []int
+
+// programFields lists the fields of a shell tree's struct type t that are
+// not positions or comments.
+func programFields(t reflect.Type) []int {
+	if fs, ok := fieldsOf.Load(t); ok {
+		return fs.([]int)
+	}
+	var fs []int
+	for i := range t.NumField() {
+		if ft := t.Field(i).Type; ft != posType && ft != commentsType {
+			fs = append(fs, i)
+		}
+	}
+	fieldsOf.Store(t, fs)
+	return fs
+}
+
+// sameSyntax reports whether two parsed shell trees are the same program:
+// equal in every field but positions and comments. (A position is where
+// the source had a token, and a comment runs nothing.)
+func sameSyntax(a, b reflect.Value) bool {
+	if a.Kind() != b.Kind() || a.Type() != b.Type() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return sameSyntax(a.Elem(), b.Elem())
+	case reflect.Struct:
+		for _, i := range programFields(a.Type()) {
+			if !sameSyntax(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Slice, reflect.Array:
+		if a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !sameSyntax(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.String:
+		return a.String() == b.String()
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() == b.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return a.Uint() == b.Uint()
+	}
+	// A kind the shell's tree does not use (maps, funcs, channels, floats)
+	// compares as different rather than as equal.
+	return false
 }

@@ -27,7 +27,7 @@ func TestSameShell(t *testing.T) {
 		{"if (", "if  (", '\\', true}, // not shell either way: words
 		{"if (", "if(", '\\', false},
 	} {
-		if got := sameShell(tc.a, tc.b, tc.esc); got != tc.same {
+		if got := sameShell(tc.a, tc.b, tc.esc, parsedShell{}); got != tc.same {
 			t.Errorf("sameShell(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
 		}
 	}

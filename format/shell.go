@@ -108,6 +108,15 @@ type shellState struct {
 	ctxFor *File
 	// record, when set (by tests), learns what became of each shell body.
 	record func(n *Node, r shellReason)
+	// parsed keeps each body's parse, keyed by its instruction's
+	// lowering, for the safety check to compare the output's with.
+	parsed map[*LNode]parsedShell
+}
+
+// parsedShell is a shell text and its parse.
+type parsedShell struct {
+	src string
+	f   *syntax.File
 }
 
 // posixShells are the SHELL programs whose command line is POSIX shell
@@ -275,13 +284,18 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	t := layoutPool.Get().(*layoutTools)
 	// A RUN's heredoc bodies follow its text as they follow a shell
 	// command; the tokens all lie in the text.
-	t.reader.Reset(withHeredocs(body, n.Lowered.Heredocs))
+	src := withHeredocs(body, n.Lowered.Heredocs)
+	t.reader.Reset(src)
 	f, err := t.parser.Parse(&t.reader, "")
 	if err != nil || hasExtGlob(body, f) {
 		layoutPool.Put(t)
 		r = shellParse
 		return nil
 	}
+	if s.parsed == nil {
+		s.parsed = map[*LNode]parsedShell{}
+	}
+	s.parsed[n.Lowered] = parsedShell{src, f}
 	w := &t.walker
 	w.reset(body)
 	w.stmts(f.Stmts, 0)

@@ -1,6 +1,9 @@
 package format
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // topBlanks calls fn for each run [i, j) of blanks (space, tab) in s that
 // stands outside every quote, parameter expansion, command substitution
@@ -26,6 +29,9 @@ func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if !scanStop[c] && c != esc {
+			continue // no state changes at any other byte
+		}
 		top := byte(255)
 		if len(stack) > 0 {
 			top = stack[len(stack)-1]
@@ -101,38 +107,47 @@ func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 	return true
 }
 
+// scanStop marks the bytes at which topBlanks may change state, the
+// escape aside: blanks, quotes, '$', parentheses, '}', the backslash and
+// cmd's caret.
+var scanStop = func() (t [256]bool) {
+	for _, c := range []byte(" \t'\"$`(){}\\^") {
+		t[c] = true
+	}
+	return t
+}()
+
 // sameWords reports whether a and b differ at most in the length of runs of
 // blanks that only separate words (see topBlanks): then they run the same
 // program. It is false where topBlanks cannot tell.
 func sameWords(a, b string, esc byte) bool {
-	ra, okA := blankRuns(a, esc)
-	if !okA {
+	bufp := runsPool.Get().(*[]span)
+	defer runsPool.Put(bufp)
+	ra := (*bufp)[:0]
+	if !topBlanks(a, esc, func(i, j int) { ra = append(ra, span{i, j}) }) {
 		return false
 	}
-	rb, okB := blankRuns(b, esc)
-	if !okB || len(ra) != len(rb) {
-		return false
-	}
-	// The texts between the runs must be equal, run for run.
-	pa, pb := 0, 0
-	for k := range ra {
-		if a[pa:ra[k].s] != b[pb:rb[k].s] {
-			return false
+	*bufp = ra
+	// The texts between the runs must be equal, run for run (a run at
+	// either end of the text counts, and so must match, too).
+	k, pa, pb := 0, 0, 0
+	same := true
+	ok := topBlanks(b, esc, func(i, j int) {
+		if !same {
+			return
 		}
-		pa, pb = ra[k].e, rb[k].e
-	}
-	return a[pa:] == b[pb:]
+		if k == len(ra) || a[pa:ra[k].s] != b[pb:i] {
+			same = false
+			return
+		}
+		pa, pb = ra[k].e, j
+		k++
+	})
+	return ok && same && k == len(ra) && a[pa:] == b[pb:]
 }
 
-// blankRuns lists the runs of blanks that only separate words, with a run
-// at either end of the text counted (and so matched) too.
-func blankRuns(s string, esc byte) ([]span, bool) {
-	var runs []span
-	ok := topBlanks(s, esc, func(i, j int) {
-		runs = append(runs, span{i, j})
-	})
-	return runs, ok
-}
+// runsPool holds sameWords' buffers of blank runs.
+var runsPool = sync.Pool{New: func() any { return new([]span) }}
 
 // hasCaseWord reports whether s holds "case" as a word that may start a
 // case statement: after a blank, an operator or a parenthesis, before a
