@@ -71,15 +71,22 @@ func sameNode(x, y *LNode, esc byte, known parsedShell) bool {
 // instruction: the description of FROM and ARG, and for every instruction
 // the check directive among them (linter.WithMergedConfigFromComments).
 func sameDescription(x, y *LNode) bool {
+	if slices.Equal(x.PrevComment, y.PrevComment) {
+		return true
+	}
 	switch x.Keyword() {
 	case "from", "arg":
-		return slices.Equal(x.PrevComment, y.PrevComment)
+		return false
 	}
 	return prevCheck(x.PrevComment) == prevCheck(y.PrevComment)
 }
 
 func prevCheck(comments []string) string {
 	for _, c := range comments {
+		// Most comments are prose: look for the word before the regexp.
+		if w := strings.TrimLeftFunc(c, unicode.IsSpace); len(w) < 5 || !strings.EqualFold(w[:5], "check") {
+			continue
+		}
 		if m := directiveRE.FindStringSubmatch(strings.TrimLeftFunc(c, unicode.IsSpace)); m != nil && strings.EqualFold(m[1], "check") {
 			return m[2]
 		}

@@ -1,6 +1,9 @@
 package format
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestSameShell holds the safety check's shell comparison: blanks that only
 // separate words may change; blanks inside quotes, expansions and
@@ -33,20 +36,35 @@ func TestSameShell(t *testing.T) {
 	}
 }
 
-// TestHasCaseWord holds the guard of topBlanks: only a case statement's
+// TestCaseWords holds the guard of topBlanks: only a case statement's
 // word counts.
-func TestHasCaseWord(t *testing.T) {
-	for s, want := range map[string]bool{
-		"case x in a) b;; esac": true,
-		"a; case $x in":         true,
-		"x=$(case y in":         true,
-		"lowercase the names":   false,
-		"testcase":              false,
-		"case":                  false,
-		"echo case-sensitive":   false,
+func TestCaseWords(t *testing.T) {
+	for s, want := range map[string][]int{
+		"case x in a) b;; esac": {0},
+		"a; case $x in":         {3},
+		"x=$(case y in":         {4},
+		"lowercase the names":   nil,
+		"testcase":              nil,
+		"case":                  nil,
+		"echo case-sensitive":   nil,
 	} {
-		if got := hasCaseWord(s); got != want {
-			t.Errorf("hasCaseWord(%q) = %v, want %v", s, got, want)
+		if got := caseWords(s); !slices.Equal(got, want) {
+			t.Errorf("caseWords(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestTopBlanksCase: a case statement inside a command substitution stops
+// the reading; one outside it does not.
+func TestTopBlanksCase(t *testing.T) {
+	for s, want := range map[string]bool{
+		`x="$(a)"; case "$x" in a) b ;; esac`:   true,
+		`x="$(case "$y" in a) b ;; esac)"; c`:   false,
+		"x=`case $y in a) b ;; esac`; c":        false,
+		`case "$(a)" in a) echo "$(b)" ;; esac`: true,
+	} {
+		if got := topBlanks(s, '\\', func(int, int) {}); got != want {
+			t.Errorf("topBlanks(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -24,11 +25,23 @@ func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 		backq        // `...`
 	)
 	var stack []byte
-	if hasCaseWord(s) && (strings.Contains(s, "$(") || strings.Contains(s, "`")) {
-		return false
+	// A case statement inside a command substitution (or backquotes) has
+	// patterns whose ')' this reading would take for the substitution's
+	// end: where one starts, it stops.
+	var cases []int
+	if strings.Contains(s, "$(") || strings.Contains(s, "`") {
+		cases = caseWords(s)
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		// (Bytes skipped below change no state, so the check may come
+		// at the first byte read after the word's start.)
+		if len(cases) > 0 && i >= cases[0] {
+			if slices.ContainsFunc(stack, func(k byte) bool { return k == paren || k == backq }) {
+				return false
+			}
+			cases = cases[1:]
+		}
 		if !scanStop[c] && c != esc {
 			continue // no state changes at any other byte
 		}
@@ -149,20 +162,21 @@ func sameWords(a, b string, esc byte) bool {
 // runsPool holds sameWords' buffers of blank runs.
 var runsPool = sync.Pool{New: func() any { return new([]span) }}
 
-// hasCaseWord reports whether s holds "case" as a word that may start a
-// case statement: after a blank, an operator or a parenthesis, before a
-// blank. ("lowercase" or "testcase" is no case statement.)
-func hasCaseWord(s string) bool {
+// caseWords returns where s holds "case" as a word that may start a case
+// statement: after a blank, an operator or a parenthesis, before a blank.
+// ("lowercase" or "testcase" is no case statement.)
+func caseWords(s string) []int {
+	var out []int
 	for i := 0; ; {
 		k := strings.Index(s[i:], "case")
 		if k < 0 {
-			return false
+			return out
 		}
 		k += i
 		before := k == 0 || strings.IndexByte(" \t;&|(`{", s[k-1]) >= 0
 		after := k+4 < len(s) && (s[k+4] == ' ' || s[k+4] == '\t')
 		if before && after {
-			return true
+			out = append(out, k)
 		}
 		i = k + 4
 	}
