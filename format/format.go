@@ -30,7 +30,10 @@ func Format(src []byte, opts Options) (*Result, error) {
 		if !ok {
 			break
 		}
-		bad, whole := diffFiles(f, parse(out, true, f), p.sh.parsed)
+		if p.sh.ctxFor != f {
+			p.sh.contexts(f)
+		}
+		bad, whole := diffFiles(f, parse(out, true, f), p.sh.parsed, p.sh.ctx)
 		if !whole && len(bad) == 0 {
 			res.Out = out
 			return res, nil
@@ -56,8 +59,9 @@ func Format(src []byte, opts Options) (*Result, error) {
 // matched instruction by instruction.
 //
 // parsed holds shell bodies of a already parsed (by the printer), which
-// the comparison of shell text need not parse again.
-func diffFiles(a, b *File, parsed map[*LNode]parsedShell) (bad []int, whole bool) {
+// the comparison of shell text need not parse again; ctx says which
+// instructions' shell is not POSIX (see shellState.contexts).
+func diffFiles(a, b *File, parsed map[*LNode]parsedShell, ctx map[*Node]shellReason) (bad []int, whole bool) {
 	if b.Err != nil || a.Escape != b.Escape || len(a.Directives) != len(b.Directives) {
 		return nil, true
 	}
@@ -75,7 +79,8 @@ func diffFiles(a, b *File, parsed map[*LNode]parsedShell) (bad []int, whole bool
 	}
 	for i, k := range ai {
 		x, y := a.Nodes[k].Lowered, bl[i]
-		if !sameNode(x, y, a.Escape, parsed[x]) {
+		_, notPOSIX := ctx[a.Nodes[k]]
+		if !sameNode(x, y, a.Escape, !notPOSIX, parsed[x]) {
 			bad = append(bad, k)
 		} else if !sameDescription(x, y) {
 			return nil, true

@@ -12,9 +12,9 @@ import (
 
 // sameNode reports whether BuildKit builds the same from x and y. Keywords,
 // FROM's AS and HEALTHCHECK's type compare without case, as BuildKit reads
-// them; shell-form text compares as shell; all else exactly. known may be
-// x's shell text already parsed.
-func sameNode(x, y *LNode, esc byte, known parsedShell) bool {
+// them; shell-form text compares as shell (posix: POSIX shell); all else
+// exactly. known may be x's shell text already parsed.
+func sameNode(x, y *LNode, esc byte, posix bool, known parsedShell) bool {
 	if x == nil || y == nil {
 		return x == y
 	}
@@ -32,7 +32,7 @@ func sameNode(x, y *LNode, esc byte, known parsedShell) bool {
 		if len(xa.Children) != 1 || len(ya.Children) != 1 {
 			return false
 		}
-		return sameNode(xa.Children[0], ya.Children[0], esc, parsedShell{})
+		return sameNode(xa.Children[0], ya.Children[0], esc, posix, parsedShell{})
 	case "healthcheck":
 		if xa == nil || ya == nil {
 			return xa == ya
@@ -50,7 +50,7 @@ func sameNode(x, y *LNode, esc byte, known parsedShell) bool {
 			// Heredoc bodies are equal (above); they follow the text as
 			// here-documents follow a shell command.
 			return xa.Next == nil && ya.Next == nil &&
-				sameShell(withHeredocs(xa.Value, x.Heredocs), withHeredocs(ya.Value, y.Heredocs), esc, known)
+				sameShell(withHeredocs(xa.Value, x.Heredocs), withHeredocs(ya.Value, y.Heredocs), esc, posix, known)
 		}
 	case "from":
 		xs, ys := x.Args(), y.Args()
@@ -98,8 +98,10 @@ func prevCheck(comments []string) string {
 // where they differ only in the length of runs of blanks that separate
 // words, or, with the default escape, where both parse as shell to the same
 // program. Anything else (a Windows file's text, text that does not parse)
-// must be equal but for such runs. known may hold a's parse.
-func sameShell(a, b string, esc byte, known parsedShell) bool {
+// must be equal but for such runs. posix says the text is run by a POSIX
+// shell (else, by cmd or PowerShell, say, only the length of runs may
+// differ). known may hold a's parse.
+func sameShell(a, b string, esc byte, posix bool, known parsedShell) bool {
 	if a == b {
 		return true
 	}
@@ -107,10 +109,11 @@ func sameShell(a, b string, esc byte, known parsedShell) bool {
 	// separates words, so texts equal but for the length of such runs run
 	// the same program; that saves parsing the shell in the common case of
 	// re-indented continuation lines.
-	if sameWords(a, b, esc) {
+	posix = posix && esc == '\\'
+	if sameWords(a, b, esc, posix) {
 		return true
 	}
-	if esc != '\\' {
+	if !posix {
 		return false
 	}
 	t := shellPool.Get().(*shellTools)

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -29,8 +30,23 @@ func TestSameShell(t *testing.T) {
 		{"a` b", "a`  b", '`', false},
 		{"if (", "if  (", '\\', true}, // not shell either way: words
 		{"if (", "if(", '\\', false},
+		// Blanks between a word and an operator, which shell needs not.
+		{"a ; b", "a;b", '\\', true},
+		{"a|b", "a | b", '\\', true},
+		{"a>/dev/null", "a > /dev/null", '\\', true},
+		{"a 2>/dev/null", "a 2> /dev/null", '\\', true},
+		{"( cd x )", "(cd x)", '\\', true},
+		{"a\\; b", "a\\;b", '\\', false}, // an escaped ';' is a word's
+		{"a 2>x", "a 2 >x", '\\', false}, // a file descriptor, or a word
+		{"a {fd}>x", "a {fd} >x", '\\', false},
+		{"a & & b", "a && b", '\\', false},
+		{"x=( a )", "x=(a)", '\\', true}, // as parsed shell: an array
+		{"ls @( a )", "ls @(a)", '\\', false},
+		{"a ;#b", "a;#b", '\\', true},
+		{"a; #b", "a;#b", '\\', true}, // a comment either way, as parsed shell
+		{"a ;b", "a;b", '`', false},
 	} {
-		if got := sameShell(tc.a, tc.b, tc.esc, parsedShell{}); got != tc.same {
+		if got := sameShell(tc.a, tc.b, tc.esc, true, parsedShell{}); got != tc.same {
 			t.Errorf("sameShell(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
 		}
 	}
@@ -67,4 +83,96 @@ func TestTopBlanksCase(t *testing.T) {
 			t.Errorf("topBlanks(%q) = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// TestSameWords holds the parser-free half of the shell comparison.
+func TestSameWords(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"a ; b", "a;b", true},
+		{"a ; b", "a;  b", true},
+		{"a|b", "a | b", true},
+		{"a || b", "a||b", true},
+		{"a&&b", "a && b", true},
+		{"a>/dev/null", "a > /dev/null", true},
+		{"a >>log", "a>> log", true},
+		{"a 2>/dev/null", "a 2> /dev/null", true},
+		{`"2">x`, `"2" >x`, true},
+		{"( cd x )", "(cd x)", true},
+		{"a) b ;; esac", "a) b;; esac", true},
+		{"a\\; b", "a\\;b", false},
+		{"a 2>x", "a 2 >x", false},
+		{"2>x", "2 >x", false},
+		{"a {fd}>x", "a {fd} >x", false},
+		{"a & & b", "a && b", false},
+		{"a > > b", "a >> b", false},
+		{"x=( a )", "x=(a)", false},
+		{"ls @( a ) ( cd x )", "ls @( a ) (cd x)", false},
+		{"a ;#b", "a;#b", true},
+		{"a; #b", "a;#b", false},
+		{"a <<EOF", "a << EOF", false},
+		{"a <( b )", "a <(b)", false},
+		{"a; b", "a;b ", false},
+		{"a 'b ; c'", "a 'b; c'", false},
+	} {
+		if got := sameWords(tc.a, tc.b, '\\', true); got != tc.same {
+			t.Errorf("sameWords(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+	// Text run by another shell (PowerShell, cmd) may only change in the
+	// length of runs: @( is no extended glob there.
+	for _, tc := range []struct {
+		a, b string
+		same bool
+	}{
+		{"Remove-Item @( 'a',   'b' ) -Force", "Remove-Item @( 'a', 'b' ) -Force", true},
+		{"a ; b", "a;b", false},
+		{"a  ;  b", "a ; b", true},
+	} {
+		if got := sameWords(tc.a, tc.b, '\\', false); got != tc.same {
+			t.Errorf("sameWords(%q, %q, not POSIX) = %v, want %v", tc.a, tc.b, got, tc.same)
+		}
+	}
+}
+
+// FuzzSameWords holds sameWords to the shell parser: texts it finds the
+// same, made from one text by adding and removing blanks, parse alike.
+func FuzzSameWords(f *testing.F) {
+	for _, s := range []string{
+		"a ; b", "a|b >/dev/null 2>&1", "( cd x ) && y", "case $x in a) b ;; esac",
+		`x="$(a ; b)" | c`, "a 2>x", "f() { a; }", "a <<EOF\nx ; y\nEOF", "for i in 1 2 ; do a ; done",
+	} {
+		f.Add(s, []byte{1, 5, 9})
+	}
+	f.Fuzz(func(t *testing.T, a string, edits []byte) {
+		if len(a) == 0 || len(a) > 512 || len(edits) > 16 {
+			return
+		}
+		// Each edit adds a blank at a place, or takes one away.
+		b := []byte(a)
+		for _, e := range edits {
+			k := int(e) % (len(b) + 1)
+			if k < len(b) && (b[k] == ' ' || b[k] == '\t') {
+				b = append(b[:k], b[k+1:]...)
+			} else {
+				b = append(b[:k], append([]byte{' '}, b[k:]...)...)
+			}
+		}
+		if !sameWords(a, string(b), '\\', true) {
+			return
+		}
+		t1, t2 := shellPool.Get().(*shellTools), shellPool.Get().(*shellTools)
+		defer shellPool.Put(t1)
+		defer shellPool.Put(t2)
+		fa, errA := t1.parse(a)
+		fb, errB := t2.parse(string(b))
+		if (errA == nil) != (errB == nil) {
+			t.Fatalf("same words, but one parses and the other does not:\n%q: %v\n%q: %v", a, errA, b, errB)
+		}
+		if errA == nil && !sameSyntax(reflect.ValueOf(fa), reflect.ValueOf(fb)) {
+			t.Fatalf("same words, but different programs:\n%q\n%q", a, b)
+		}
+	})
 }

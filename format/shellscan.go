@@ -130,37 +130,148 @@ var scanStop = func() (t [256]bool) {
 	return t
 }()
 
-// sameWords reports whether a and b differ at most in the length of runs of
-// blanks that only separate words (see topBlanks): then they run the same
+// sameWords reports whether a and b differ at most in blanks that only
+// separate words (see topBlanks): in the length of such runs, and, in
+// POSIX shell text, in runs that stand between a word and an operator,
+// where shell needs none (see optionalBlanks). Then they run the same
 // program. It is false where topBlanks cannot tell.
-func sameWords(a, b string, esc byte) bool {
-	bufp := runsPool.Get().(*[]span)
-	defer runsPool.Put(bufp)
-	ra := (*bufp)[:0]
-	if !topBlanks(a, esc, func(i, j int) { ra = append(ra, span{i, j}) }) {
+func sameWords(a, b string, esc byte, posix bool) bool {
+	bufp := wordsPool.Get().(*[2][]byte)
+	defer wordsPool.Put(bufp)
+	// Inside a bash extended glob such as !( a), blanks are pattern; and
+	// where a NUL byte stands, readers of shell differ (bash skips it, sh
+	// stops there).
+	if posix && (hasExtGlobText(a) || hasExtGlobText(b) || strings.IndexByte(a, 0) >= 0 || strings.IndexByte(b, 0) >= 0) {
 		return false
 	}
-	*bufp = ra
-	// The texts between the runs must be equal, run for run (a run at
-	// either end of the text counts, and so must match, too).
-	k, pa, pb := 0, 0, 0
-	same := true
-	ok := topBlanks(b, esc, func(i, j int) {
-		if !same {
-			return
-		}
-		if k == len(ra) || a[pa:ra[k].s] != b[pb:i] {
-			same = false
-			return
-		}
-		pa, pb = ra[k].e, j
-		k++
-	})
-	return ok && same && k == len(ra) && a[pa:] == b[pb:]
+	// Inside (( )) and [[ ]], operators are other than shell's ("&=",
+	// "<="): blanks there only change in length.
+	opt := posix && !strings.Contains(a, "((") && !strings.Contains(b, "((") &&
+		!strings.Contains(a, "[[") && !strings.Contains(b, "[[")
+	na, okA := normalBlanks(bufp[0][:0], a, esc, opt)
+	nb, okB := normalBlanks(bufp[1][:0], b, esc, opt)
+	bufp[0], bufp[1] = na, nb
+	return okA && okB && string(na) == string(nb)
 }
 
-// runsPool holds sameWords' buffers of blank runs.
-var runsPool = sync.Pool{New: func() any { return new([]span) }}
+// wordsPool holds sameWords' buffers.
+var wordsPool = sync.Pool{New: func() any { return new([2][]byte) }}
+
+// normalBlanks appends s to dst with each run of blanks that only separates
+// words made one space, and each run that shell does not need dropped (a
+// run at either end of s is kept, as one space) when opt is set. ok is
+// false where topBlanks cannot tell.
+//
+// Only the first line is read so: what follows a line end (in a RUN, its
+// heredoc bodies) is kept as it is, blanks and all.
+func normalBlanks(dst []byte, text string, esc byte, opt bool) (out []byte, ok bool) {
+	s, rest := text, ""
+	if k := strings.IndexByte(text, '\n'); k >= 0 {
+		s, rest = text[:k], text[k:]
+	}
+	defer func() { out = append(out, rest...) }()
+	last := 0
+	ok = topBlanks(s, esc, func(i, j int) {
+		dst = append(dst, s[last:i]...)
+		if !opt || !optionalBlanks(s, i, j) {
+			dst = append(dst, ' ')
+		}
+		last = j
+	})
+	return append(dst, s[last:]...), ok
+}
+
+func hasExtGlobText(s string) bool {
+	for _, p := range [...]string{"?(", "*(", "+(", "@(", "!("} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isOpByte reports the bytes of shell's operators.
+func isOpByte(c byte) bool { return strings.IndexByte(";|&<>()", c) >= 0 }
+
+// wordStart and wordEnd are the bytes that may begin a word after an
+// operator, or end one before it, with no blank between them and no change
+// in how shell splits the text: no operator byte, no escape, no '#' (a
+// comment after a blank, text within a word), no '{' or '['.
+func wordStart(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("_./-\"'$=~+@%:,", c) >= 0
+}
+
+func wordEnd(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		strings.IndexByte("_./-\"'=~+@%:,}", c) >= 0
+}
+
+// escaped reports whether s[k] follows an odd number of backslashes.
+func escaped(s string, k int) bool {
+	n := 0
+	for k > 0 && s[k-1] == '\\' {
+		n++
+		k--
+	}
+	return n%2 == 1
+}
+
+// optionalBlanks reports whether the top-level run of blanks s[i:j] stands
+// between a word and an operator where shell splits the two without it, so
+// that dropping it keeps every token: "a ;" is "a;", "a | b" is "a|b",
+// "> file" is ">file", "( cd x )" is "(cd x)".
+//
+// Operators that could join another are left out ("a & &" is not "a &&"),
+// and so are the blanks that make a word an operator's argument rather
+// than a file descriptor: "2 >x" is not "2>x", nor "{fd} >x" "{fd}>x".
+func optionalBlanks(s string, i, j int) bool {
+	if i == 0 || j == len(s) {
+		return false
+	}
+	l, r := s[i-1], s[j]
+	switch {
+	case isOpByte(l) && !escaped(s, i-1) && wordStart(r):
+		k := i - 1
+		for k > 0 && isOpByte(s[k-1]) {
+			k--
+		}
+		switch s[k:i] {
+		case ";", ";;", "|", "||", "&", "&&", ">", ">>", "<", "&>", ">|":
+			return true
+		case "(":
+			// A subshell or group's parenthesis, not an array's or
+			// a process substitution's. (sameWords reads no text
+			// with extended globs.)
+			return k == 0 || s[k-1] == ' ' || s[k-1] == '\t'
+		}
+	case isOpByte(r) && wordEnd(l):
+		m := j
+		for m < len(s) && isOpByte(s[m]) {
+			m++
+		}
+		switch s[j:m] {
+		case ";", ";;", "|", "||", "&", "&&":
+			return true
+		case ")":
+			return true
+		case ">", ">>", "<", ">|":
+			if l == '}' {
+				return false
+			}
+			// A word of digits before it would be a file descriptor.
+			k := i - 1
+			for k >= 0 && '0' <= s[k] && s[k] <= '9' {
+				k--
+			}
+			if k == i-1 {
+				return true // the word does not end in a digit
+			}
+			return k >= 0 && wordEnd(s[k]) && s[k] != '}' && !escaped(s, k)
+		}
+	}
+	return false
+}
 
 // caseWords returns where s holds "case" as a word that may start a case
 // statement: after a blank, an operator or a parenthesis, before a blank.
