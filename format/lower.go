@@ -276,6 +276,12 @@ func extractBuilderFlags(line string, s, e int, esc byte) ([]span, []string, int
 // and its span. BuildKit copies every rune of a word, quotes and escapes
 // included, except an escape character that ends the input; so a word is
 // its source text, rebuilt only where that differs (invalid UTF-8).
+// plainWordByte reports an ASCII byte that parseWords passes over inside
+// a word: no white space, quote or escape.
+func plainWordByte(c, esc byte) bool {
+	return c < utf8.RuneSelf && c != esc && c != '\'' && c != '"' && !isSpace(rune(c))
+}
+
 func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 	const (
 		inSpaces = iota
@@ -303,6 +309,17 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 		}
 	}
 	for pos := s; pos <= e; pos += w {
+		// Most bytes change nothing: skip them without decoding.
+		switch phase {
+		case inWord:
+			for pos < e && plainWordByte(line[pos], esc) {
+				pos++
+			}
+		case inQuote:
+			for pos < e && line[pos] < utf8.RuneSelf && rune(line[pos]) != quote && (line[pos] != esc || quote == '\'') {
+				pos++
+			}
+		}
 		if pos != e {
 			ch, w = decodeRune(line, pos, e)
 		}

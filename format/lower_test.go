@@ -293,3 +293,31 @@ func TestSimpleJSONArray(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLowering holds the lowering to BuildKit's parser on any input: the
+// same verdict, and for a file both accept the same instructions, flags,
+// arguments, heredocs, comments and lines (see TestLoweringMatchesBuildKit
+// for the corpus).
+func FuzzLowering(f *testing.F) {
+	for _, s := range []string{
+		"FROM a\nRUN b\n",
+		"ENV a=b c=\"d e\" f='g h'\\\n  i=j\n",
+		"LABEL \"k\"=\"v\" x=y\nARG a b=c\n",
+		"# escape=`\nENV a=b`\n  c=d\n",
+		"CMD [\"a\", \"b\"]\nENTRYPOINT [ \"x\" ,\"y\" ]\nRUN [\"a\\\"b\"]\n",
+		"ENV a b c\nEXPOSE 80 443\nCOPY --from=x a b\n",
+		"ARG a=\"b \\\" c\" d='e'\n",
+		"RUN <<EOF\nx\nEOF\n",
+		"ONBUILD RUN a\nHEALTHCHECK CMD b\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > 32<<10 {
+			t.Skip("input too large")
+		}
+		if err := compareLowering(src); err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+	})
+}
