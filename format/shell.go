@@ -282,30 +282,14 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 		return nil
 	}
 	t := layoutPool.Get().(*layoutTools)
-	// A RUN's heredoc bodies follow its text as they follow a shell
-	// command; the tokens all lie in the text.
-	src := withHeredocs(body, n.Lowered.Heredocs)
-	t.reader.Reset(src)
-	f, err := t.parser.Parse(&t.reader, "")
-	if err != nil || hasExtGlob(body, f) {
-		layoutPool.Put(t)
-		r = shellParse
-		return nil
-	}
-	if s.parsed == nil {
-		s.parsed = map[*LNode]parsedShell{}
-	}
-	s.parsed[n.Lowered] = parsedShell{src, f}
 	w := &t.walker
 	w.reset(body)
-	w.stmts(f.Stmts, 0)
-	if w.bad == shellLaidOut {
-		w.finish(f)
-	}
-	if w.bad != shellLaidOut {
-		layoutPool.Put(t)
-		r = w.bad
-		return nil
+	// Most bodies are a line of simple commands, read without the parser.
+	if len(n.Lowered.Heredocs) > 0 || !w.flat() {
+		if r = p.parseShell(t, body, n); r != shellLaidOut {
+			layoutPool.Put(t)
+			return nil
+		}
 	}
 	for i := range w.toks {
 		w.toks[i].s += a
@@ -316,6 +300,40 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	}
 	t.plan = shellPlan{toks: w.toks, tools: t}
 	return &t.plan
+}
+
+// flat reads the walker's text with flatTokens.
+func (w *shWalker) flat() bool {
+	toks, ok := flatTokens(w.src, w.toks[:0])
+	w.toks = toks[:0]
+	if ok {
+		w.toks = toks
+	}
+	return ok
+}
+
+// parseShell lays out body, the shell text of n, through the parser and
+// the walker, and keeps the parse for the safety check.
+func (p *printer) parseShell(t *layoutTools, body string, n *Node) shellReason {
+	s := &p.sh
+	// A RUN's heredoc bodies follow its text as they follow a shell
+	// command; the tokens all lie in the text.
+	src := withHeredocs(body, n.Lowered.Heredocs)
+	t.reader.Reset(src)
+	f, err := t.parser.Parse(&t.reader, "")
+	if err != nil || hasExtGlob(body, f) {
+		return shellParse
+	}
+	if s.parsed == nil {
+		s.parsed = map[*LNode]parsedShell{}
+	}
+	s.parsed[n.Lowered] = parsedShell{src, f}
+	w := &t.walker
+	w.stmts(f.Stmts, 0)
+	if w.bad == shellLaidOut {
+		w.finish(f)
+	}
+	return w.bad
 }
 
 // hasExtGlob reports whether the body holds a bash extended glob such as

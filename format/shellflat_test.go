@@ -1,0 +1,156 @@
+package format
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// walkerTokens lays out body through the parser and the walker, as
+// shellPlan does; ok is false where the walker declines it.
+func walkerTokens(body string) ([]shTok, bool) {
+	t := layoutPool.Get().(*layoutTools)
+	defer layoutPool.Put(t)
+	t.reader.Reset(body)
+	f, err := t.parser.Parse(&t.reader, "")
+	if err != nil || hasExtGlob(body, f) {
+		return nil, false
+	}
+	w := &t.walker
+	w.reset(body)
+	w.stmts(f.Stmts, 0)
+	if w.bad == shellLaidOut {
+		w.finish(f)
+	}
+	if w.bad != shellLaidOut {
+		return nil, false
+	}
+	return slices.Clone(w.toks), true
+}
+
+// checkFlat fails where flatTokens reads body but the walker makes other
+// tokens of it. It reports whether flatTokens read it.
+func checkFlat(t *testing.T, body string) bool {
+	t.Helper()
+	got, ok := flatTokens(body, nil)
+	if !ok {
+		return false
+	}
+	want, wok := walkerTokens(body)
+	if !wok {
+		t.Errorf("%q: read as a flat body, but the walker declines it", body)
+		return true
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%q: flat tokens differ from the walker's:\n got  %s\n want %s", body, showToks(body, got), showToks(body, want))
+	}
+	return true
+}
+
+func showToks(body string, toks []shTok) string {
+	s := ""
+	for _, tk := range toks {
+		s += fmt.Sprintf("[%q k%d h%d g%v%v] ", body[tk.s:tk.e], tk.kind, tk.head, tk.glueBefore, tk.glueAfter)
+	}
+	return s
+}
+
+func TestFlatTokens(t *testing.T) {
+	for body, flat := range map[string]bool{
+		"apt-get update && apt-get install -y a b":   true,
+		"set -eux; a=1 b=2 make -j4 >/dev/null 2>&1": true,
+		`echo "a $b ${c:-d}" 'e f' $'g\'h' | tee x`:  true,
+		"a & b || c |& d":       true,
+		"export A=b C; local d": true,
+		">x; <y cat 2>&1 >> z":  true,
+		"A=1 B=2":               true,
+		"a\\ b\\;c":             true,
+		"a;":                    true,
+		"if a; then b; fi":      false,
+		"a $(b)":                false,
+		"a `b`":                 false,
+		"( a )":                 false,
+		"{ a; }":                false,
+		"a # comment":           false,
+		"! a":                   false,
+		"a <<EOF":               false,
+		"a &&":                  false,
+		"&& a":                  false,
+		"a ;; b":                false,
+		"A=1 if":                false,
+		"A=1 export B":          false,
+		"a ${b${c}}":            false,
+		"a[0]=1 b":              false,
+		"time a":                false,
+		"a >":                   false,
+		"a 'b":                  false,
+		"echo }":                false,
+		"":                      false,
+		"   ":                   false,
+	} {
+		if got := checkFlat(t, body); got != flat {
+			t.Errorf("%q: read as flat %v, want %v", body, got, flat)
+		}
+	}
+}
+
+// TestFlatTokensMatchWalker holds flatTokens to the walker on every shell
+// body of the corpus it reads.
+func TestFlatTokensMatchWalker(t *testing.T) {
+	root := os.Getenv("DFMT_CORPUS")
+	if root == "" {
+		t.Skip("DFMT_CORPUS not set: the corpus half of this test needs the corpus")
+	}
+	bodies, flat := 0, 0
+	err := filepath.WalkDir(filepath.Join(root, "valid"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f := Parse(src)
+		for _, n := range f.Nodes {
+			ln := n.Lowered
+			if ln == nil || ln.JSON || ln.Next == nil || len(ln.Heredocs) > 0 {
+				continue
+			}
+			switch ln.Keyword() {
+			case "run", "cmd", "entrypoint":
+				bodies++
+				if checkFlat(t, ln.Next.Value) {
+					flat++
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d shell bodies, %d read without the parser", bodies, flat)
+	if flat == 0 {
+		t.Error("no body read without the parser")
+	}
+}
+
+// FuzzFlatTokens holds flatTokens to the walker on any text.
+func FuzzFlatTokens(f *testing.F) {
+	for _, s := range []string{
+		"apt-get update && apt-get install -y a b", "set -eux; a=1 make >/dev/null 2>&1",
+		`echo "a $b ${c:-d}" 'e f' $'g\'h' | tee x`, "a & b || c |& d", "export A=b C; local d",
+		">x; <y cat 2>&1 >> z", "a\\ b", "A=1 B=2 c", "x=$y$1$@ z",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		if len(body) > 1024 {
+			return
+		}
+		checkFlat(t, body)
+	})
+}
