@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -391,6 +392,14 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		line = string(joined)
 	}
 	n.joined = line
+	if same != nil && p.lowerOnly && slices.Equal(p.comments, same.PrevComment) &&
+		!(canContainHeredoc(same) && strings.Contains(line, "<<")) {
+		// For the safety check, the input's lowering stands for this
+		// one: all it compares is the same, and it reads no lines.
+		f.lowered = append(f.lowered, same)
+		p.comments, p.commentLines = nil, p.commentLines[:0]
+		return i
+	}
 	var ln *LNode
 	var err error
 	if same != nil {
