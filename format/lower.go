@@ -172,10 +172,18 @@ type command struct {
 // splitCommand mirrors parser.splitCommand over line[s:e].
 func splitCommand(line string, s, e int, esc byte) command {
 	s, e = trimSpan(line, s, e)
-	f := wsFields(line, s, e, 2)
-	c := command{keyword: f[0], args: span{e, e}}
-	if len(f) == 2 {
-		c.flags, c.flagVal, c.args.s = extractBuilderFlags(line, f[1].s, e, esc)
+	// The keyword and the rest, as wsFields(line, s, e, 2) splits them.
+	k := s
+	for k < e && !isWS(line[k]) {
+		k++
+	}
+	c := command{keyword: span{s, k}, args: span{e, e}}
+	if k < e {
+		r := k
+		for r < e && isWS(line[r]) {
+			r++
+		}
+		c.flags, c.flagVal, c.args.s = extractBuilderFlags(line, r, e, esc)
 		c.args.s, c.args.e = trimSpan(line, c.args.s, e)
 	}
 	return c
@@ -272,16 +280,16 @@ func extractBuilderFlags(line string, s, e int, esc byte) ([]span, []string, int
 	return spans, words, e
 }
 
-// parseWords mirrors parser.parseWords over line[s:e], returning each word
-// and its span. BuildKit copies every rune of a word, quotes and escapes
-// included, except an escape character that ends the input; so a word is
-// its source text, rebuilt only where that differs (invalid UTF-8).
 // plainWordByte reports an ASCII byte that parseWords passes over inside
 // a word: no white space, quote or escape.
 func plainWordByte(c, esc byte) bool {
 	return c < utf8.RuneSelf && c != esc && c != '\'' && c != '"' && !isSpace(rune(c))
 }
 
+// parseWords mirrors parser.parseWords over line[s:e], returning each word
+// and its span. BuildKit copies every rune of a word, quotes and escapes
+// included, except an escape character that ends the input; so a word is
+// its source text, rebuilt only where that differs (invalid UTF-8).
 func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 	const (
 		inSpaces = iota
