@@ -47,7 +47,7 @@ func flatTokens(body string, toks []shTok) ([]shTok, bool) {
 	r := flatReader{s: body, toks: toks}
 	for i := 0; i < len(body); i++ {
 		switch c := body[i]; {
-		case c < ' ' && c != '\t', c == 0x7f, c == '`', c == '(', c == ')', c == '{' && (i == 0 || body[i-1] != '$'):
+		case c < ' ' && c != '\t', c == 0x7f, c == '`', c == '{' && (i == 0 || body[i-1] != '$'):
 			return toks, false
 		case c == '<' && i+1 < len(body) && body[i+1] == '<':
 			return toks, false
@@ -357,12 +357,59 @@ func (r *flatReader) dollar(inQuotes bool) bool {
 		return true
 	case c == '[':
 		return false // $[ ], old arithmetic
+	case c == '(':
+		return r.subst()
 	case strings.IndexByte("$?#@*!-0123456789", c) >= 0:
 		r.i += 2 // a special parameter: "$$'x'" is $$ and 'x'
 		return true
 	}
 	r.i++
 	return true
+}
+
+// subst reads a command substitution, "$(" to its ")", as part of a
+// word: the layout keeps a word whole. It declines what could hide that
+// end from a simple reading ($(( )), comments, subshells, backquotes) and
+// an inside that is not a flat body itself.
+func (r *flatReader) subst() bool {
+	s := r.s
+	if r.i+2 < len(s) && s[r.i+2] == '(' {
+		return false
+	}
+	start := r.i
+	r.i += 2
+	for r.i < len(s) {
+		switch c := s[r.i]; c {
+		case '\\':
+			r.i += 2
+		case '\'':
+			k := strings.IndexByte(s[r.i+1:], '\'')
+			if k < 0 {
+				return false
+			}
+			r.i += k + 2
+		case '"':
+			r.i++
+			if !r.dquote() {
+				return false
+			}
+		case '$':
+			if !r.dollar(false) {
+				return false
+			}
+		case ')':
+			// Its inside must be flat too, as the parser would read it.
+			r.i++
+			inner := s[start+2 : r.i-1]
+			_, ok := flatTokens(inner, nil)
+			return ok
+		case '#', '`', '{', '}', '(':
+			return false
+		default:
+			r.i++
+		}
+	}
+	return false
 }
 
 // flatBraceParam reads a parameter expansion from after its "${": a name
