@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -42,13 +43,33 @@ func parse(src []byte, lowerOnly bool, ref *File) *File {
 	} else {
 		f.lowered = make([]*LNode, 0, len(f.Lines)/4+1)
 	}
-	if !lowerOnly {
+	// The scratch buffers come from a pool: most files would grow them
+	// anew.
+	sc := scratchPool.Get().(*parseScratch)
+	p.joined = sc.joined[:0]
+	if lowerOnly {
+		p.parts = sc.parts[:0]
+	} else {
 		f.Nodes = make([]*Node, 0, len(f.Lines)/2+1)
 		p.parts = make([]Part, 0, len(f.Lines))
 	}
 	p.run()
+	sc.joined = p.joined[:0]
+	if lowerOnly {
+		sc.parts = p.parts[:0]
+	}
+	scratchPool.Put(sc)
 	return f
 }
+
+// parseScratch holds a parse's scratch buffers: the joined text of the
+// instruction being read, and in a lowerOnly parse, its parts.
+type parseScratch struct {
+	joined []byte
+	parts  []Part
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(parseScratch) }}
 
 type fileParser struct {
 	f *File

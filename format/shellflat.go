@@ -236,8 +236,8 @@ func (r *flatReader) redir(redirs *[]int) (matched, ok bool) {
 	for j < len(r.s) && '0' <= r.s[j] && r.s[j] <= '9' {
 		j++
 	}
-	if j > start && (j == len(r.s) || r.s[j] != '<' && r.s[j] != '>') {
-		return false, false // a word that starts with digits
+	if j == len(r.s) || r.s[j] != '<' && r.s[j] != '>' && (j > start || r.s[j] != '&') {
+		return false, false // no operator: a word, perhaps of digits
 	}
 	for _, o := range flatRedirs {
 		if len(r.s)-j < len(o) || r.s[j:j+len(o)] != o {
