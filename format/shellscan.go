@@ -141,13 +141,13 @@ func sameWords(a, b string, esc byte, posix bool) bool {
 	// Inside a bash extended glob such as !( a), blanks are pattern; and
 	// where a NUL byte stands, readers of shell differ (bash skips it, sh
 	// stops there).
-	if posix && (hasExtGlobText(a) || hasExtGlobText(b) || strings.IndexByte(a, 0) >= 0 || strings.IndexByte(b, 0) >= 0) {
+	ma, mb := shellMarks(a), shellMarks(b)
+	if posix && (ma|mb)&(markGlob|markNUL) != 0 {
 		return false
 	}
 	// Inside (( )) and [[ ]], operators are other than shell's ("&=",
 	// "<="): blanks there only change in length.
-	opt := posix && !strings.Contains(a, "((") && !strings.Contains(b, "((") &&
-		!strings.Contains(a, "[[") && !strings.Contains(b, "[[")
+	opt := posix && (ma|mb)&markTest == 0
 	na, okA := normalBlanks(bufp[0][:0], a, esc, opt)
 	nb, okB := normalBlanks(bufp[1][:0], b, esc, opt)
 	bufp[0], bufp[1] = na, nb
@@ -181,31 +181,74 @@ func normalBlanks(dst []byte, text string, esc byte, opt bool) (out []byte, ok b
 	return append(dst, s[last:]...), ok
 }
 
-func hasExtGlobText(s string) bool {
-	for _, p := range [...]string{"?(", "*(", "+(", "@(", "!("} {
-		if strings.Contains(s, p) {
-			return true
-		}
+// The marks of shellMarks.
+const (
+	markGlob = 1 << iota // a bash extended glob's opening: ?( *( +( @( !(
+	markNUL              // a NUL byte
+	markTest             // "((" or "[["
+)
+
+// shellMarks finds what makes sameWords careful.
+func shellMarks(s string) (m int) {
+	if strings.IndexByte(s, 0) >= 0 {
+		m |= markNUL
 	}
-	return false
+	for i := strings.IndexByte(s, '('); i >= 0; {
+		if i > 0 {
+			switch s[i-1] {
+			case '?', '*', '+', '@', '!':
+				m |= markGlob
+			case '(':
+				m |= markTest
+			}
+		}
+		k := strings.IndexByte(s[i+1:], '(')
+		if k < 0 {
+			break
+		}
+		i += k + 1
+	}
+	if strings.Contains(s, "[[") {
+		m |= markTest
+	}
+	return m
 }
 
+// byteClass holds, for each byte, the classes below.
+var byteClass = func() (t [256]uint8) {
+	for _, c := range []byte(";|&<>()") {
+		t[c] |= classOp
+	}
+	for c := 0; c < 256; c++ {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+			t[c] |= classWordStart | classWordEnd
+		}
+	}
+	for _, c := range []byte("_./-\"'$=~+@%:,") {
+		t[c] |= classWordStart
+	}
+	for _, c := range []byte("_./-\"'=~+@%:,}") {
+		t[c] |= classWordEnd
+	}
+	return t
+}()
+
+const (
+	classOp = 1 << iota
+	classWordStart
+	classWordEnd
+)
+
 // isOpByte reports the bytes of shell's operators.
-func isOpByte(c byte) bool { return strings.IndexByte(";|&<>()", c) >= 0 }
+func isOpByte(c byte) bool { return byteClass[c]&classOp != 0 }
 
 // wordStart and wordEnd are the bytes that may begin a word after an
 // operator, or end one before it, with no blank between them and no change
 // in how shell splits the text: no operator byte, no escape, no '#' (a
 // comment after a blank, text within a word), no '{' or '['.
-func wordStart(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		strings.IndexByte("_./-\"'$=~+@%:,", c) >= 0
-}
+func wordStart(c byte) bool { return byteClass[c]&classWordStart != 0 }
 
-func wordEnd(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		strings.IndexByte("_./-\"'=~+@%:,}", c) >= 0
-}
+func wordEnd(c byte) bool { return byteClass[c]&classWordEnd != 0 }
 
 // escaped reports whether s[k] follows an odd number of backslashes.
 func escaped(s string, k int) bool {
