@@ -1,6 +1,9 @@
 package format
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // Result is the outcome of formatting one file.
 type Result struct {
@@ -25,6 +28,16 @@ func Format(src []byte, opts Options) (*Result, error) {
 	}
 	res := &Result{}
 	p := newPrinter(f, opts)
+	sc := printScratch.Get().(*printerScratch)
+	p.ps, p.brks = sc.ps[:0], sc.brks[:0]
+	defer func() {
+		// Pieces and breaks point into this file's plans and comment
+		// lists: clear them, not to keep those alive.
+		clear(p.ps[:cap(p.ps)])
+		clear(p.brks[:cap(p.brks)])
+		sc.ps, sc.brks = p.ps[:0], p.brks[:0]
+		printScratch.Put(sc)
+	}()
 	for try := 0; try < 3; try++ {
 		out, ok := p.printSafely()
 		if !ok {
@@ -53,6 +66,15 @@ func Format(src []byte, opts Options) (*Result, error) {
 	res.Fallbacks = append(res.Fallbacks, 1)
 	return res, nil
 }
+
+// printerScratch holds a printer's piece and break buffers from one file
+// to the next.
+type printerScratch struct {
+	ps   []piece
+	brks []brk
+}
+
+var printScratch = sync.Pool{New: func() any { return new(printerScratch) }}
 
 // diffFiles compares what BuildKit sees in a and b. It returns the indices
 // of a's instruction nodes that differ, or whole when the files cannot be

@@ -342,6 +342,25 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 			ps = append(ps, piece{s: w.s, e: w.e})
 		}
 	}
+	// fields appends the [\t\v\f\r ]-separated words of text[a:b], as
+	// words(wsFields(text, a, b, 0)) does, and returns how many.
+	fields := func(a, b int) int {
+		n, start := 0, a
+		for i := a; i < b; i++ {
+			if !isWS(text[i]) {
+				continue
+			}
+			ps = append(ps, piece{s: start, e: i})
+			n++
+			for i < b && isWS(text[i]) {
+				i++
+			}
+			start = i
+			i--
+		}
+		ps = append(ps, piece{s: start, e: b})
+		return n + 1
+	}
 	switch keyword(kw) {
 	case "add", "copy", "volume":
 		if _, toks, ok, _ := jsonArray(text, a, b); ok {
@@ -349,15 +368,15 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 		} else if execLike(text[a:b]) {
 			ps = append(ps, piece{s: a, e: b}) // rule 9: not JSON, left as written
 		} else {
-			words(wsFields(text, a, b, 0))
+			fields(a, b)
 		}
 	case "expose":
-		words(wsFields(text, a, b, 0))
+		fields(a, b)
 	case "from":
-		w := wsFields(text, a, b, 0)
-		words(w)
-		if len(w) == 3 && strings.EqualFold(text[w[1].s:w[1].e], "as") {
-			ps[len(ps)-2].text = "AS"
+		if fields(a, b) == 3 {
+			if as := ps[len(ps)-2]; strings.EqualFold(text[as.s:as.e], "as") {
+				ps[len(ps)-2].text = "AS"
+			}
 		}
 	case "arg":
 		// The lowering split the words already.
