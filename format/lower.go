@@ -749,21 +749,55 @@ func keyword(kw string) string {
 		}
 		buf[i] = c
 	}
-	low := buf[:len(kw)]
-	for _, k := range keywords {
-		if k == string(low) {
-			return k
-		}
+	if k := knownKeyword(string(buf[:len(kw)])); k != "" {
+		return k
 	}
 	return strings.ToLower(kw)
 }
 
-// known reports whether BuildKit dispatches on the lower-case keyword k.
-func known(k string) bool {
-	for _, x := range keywords {
-		if x == k {
-			return true
-		}
+// knownKeyword returns the keyword of keywords equal to low, or "". (A
+// switch: the compiler makes it a search.)
+func knownKeyword(low string) string {
+	switch low {
+	case "add":
+		return "add"
+	case "arg":
+		return "arg"
+	case "cmd":
+		return "cmd"
+	case "copy":
+		return "copy"
+	case "entrypoint":
+		return "entrypoint"
+	case "env":
+		return "env"
+	case "expose":
+		return "expose"
+	case "from":
+		return "from"
+	case "healthcheck":
+		return "healthcheck"
+	case "label":
+		return "label"
+	case "maintainer":
+		return "maintainer"
+	case "onbuild":
+		return "onbuild"
+	case "run":
+		return "run"
+	case "shell":
+		return "shell"
+	case "stopsignal":
+		return "stopsignal"
+	case "user":
+		return "user"
+	case "volume":
+		return "volume"
+	case "workdir":
+		return "workdir"
 	}
-	return false
+	return ""
 }
+
+// known reports whether BuildKit dispatches on the lower-case keyword k.
+func known(k string) bool { return knownKeyword(k) != "" }

@@ -230,6 +230,17 @@ func TestKeywordIsBuildKits(t *testing.T) {
 	if err := compareLowering([]byte("FROM a\n\u017fhell [\"x\"]\n")); err != nil {
 		t.Error(err)
 	}
+	// knownKeyword knows the keywords, and only them.
+	for _, k := range keywords {
+		if knownKeyword(k) != k || !known(k) || keyword(strings.ToUpper(k)) != k {
+			t.Errorf("keyword %q not known", k)
+		}
+	}
+	for _, k := range []string{"", "ad", "adds", "froms", "Run", "maintaine"} {
+		if known(k) {
+			t.Errorf("%q taken for a keyword", k)
+		}
+	}
 }
 
 // FuzzSimpleJSONArray holds the fast reading of exec-form arrays to

@@ -294,21 +294,23 @@ func (p *printer) instruction(n *Node) bool {
 	return true
 }
 
-func upperKeyword(kw string) (string, bool) {
-	k := keyword(kw)
-	if !known(k) {
-		return "", false
-	}
-	if k == kw {
-		return strings.ToUpper(kw), true
-	}
-	for i := 0; i < len(kw); i++ {
-		if c := kw[i]; c >= 'a' && c <= 'z' {
-			return strings.ToUpper(kw), true
-		}
-	}
-	return kw, true
+// upperKeyword returns the keyword kw in upper case, and in lower case as
+// BuildKit dispatches on it; ok is false for one BuildKit does not know.
+func upperKeyword(kw string) (upper, lower string, ok bool) {
+	lower = keyword(kw)
+	upper, ok = upperKeywords[lower]
+	return upper, lower, ok
 }
+
+// upperKeywords maps the known keywords to upper case. (A known keyword is
+// ASCII, so kw in upper case is its keyword's.)
+var upperKeywords = func() map[string]string {
+	m := make(map[string]string, len(keywords))
+	for _, k := range keywords {
+		m[k] = strings.ToUpper(k)
+	}
+	return m
+}()
 
 // pieces splits the instruction line text[s:e] into what the printer
 // prints, mirroring how BuildKit splits it. ok is false for a keyword
@@ -316,7 +318,7 @@ func upperKeyword(kw string) (string, bool) {
 // The pieces are appended to ps.
 func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece, bool) {
 	c := splitCommand(text, s, e, p.esc)
-	kw, known := upperKeyword(text[c.keyword.s:c.keyword.e])
+	kw, lk, known := upperKeyword(text[c.keyword.s:c.keyword.e])
 	if !known {
 		return nil, false
 	}
@@ -361,7 +363,7 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 		ps = append(ps, piece{s: start, e: b})
 		return n + 1
 	}
-	switch keyword(kw) {
+	switch lk {
 	case "add", "copy", "volume":
 		if _, toks, ok, _ := jsonArray(text, a, b); ok {
 			ps = appendJSON(ps, text, toks)
@@ -392,7 +394,7 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 	case "maintainer", "stopsignal", "user", "workdir":
 		ps = append(ps, piece{s: a, e: b})
 	case "cmd", "entrypoint", "run", "shell":
-		ps = p.appendMaybeJSON(ps, text, a, b, keyword(kw) != "shell")
+		ps = p.appendMaybeJSON(ps, text, a, b, lk != "shell")
 	case "healthcheck":
 		typ, cmd := healthSplit(text, a, b)
 		pc := piece{s: typ.s, e: typ.e}
