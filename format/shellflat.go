@@ -5,13 +5,14 @@ import (
 	"unicode/utf8"
 )
 
-// This file reads the commonest shell bodies without a shell parser: a
-// line of simple commands joined by "&&", "||", "|" and ";", with quoted
-// words, parameters and redirections, as in most RUN instructions. It
+// This file reads the commonest shell bodies without a shell parser:
+// lists of simple commands joined by "&&", "||", "|" and ";", with quoted
+// words, parameters, command substitutions and redirections, in groups,
+// subshells, if, while, until and for, as in most RUN instructions. It
 // makes the very tokens the walker over mvdan.cc/sh's tree makes for them
 // (TestFlatTokensMatchWalker and FuzzFlatTokens hold it to that), and
-// declines, for the parser to decide, anything else: compound commands,
-// command substitutions, heredocs, comments, arithmetic, reserved words.
+// declines, for the parser to decide, anything else: case statements,
+// functions, heredocs, comments, arithmetic, [[ ]], backquotes.
 
 // flatReserved are the words that, first in a command, make it something
 // other than a simple command: mvdan.cc/sh's reserved words and the
@@ -44,59 +45,244 @@ func flatTokens(body string, toks []shTok) ([]shTok, bool) {
 	if !utf8.ValidString(body) {
 		return toks, false
 	}
-	r := flatReader{s: body, toks: toks}
 	for i := 0; i < len(body); i++ {
 		switch c := body[i]; {
-		case c < ' ' && c != '\t', c == 0x7f, c == '`', c == '{' && (i == 0 || body[i-1] != '$'):
+		case c < ' ' && c != '\t', c == 0x7f, c == '`':
 			return toks, false
 		case c == '<' && i+1 < len(body) && body[i+1] == '<':
 			return toks, false
 		}
 	}
-	r.blanks()
-	if r.i == len(body) {
+	r := flatReader{s: body, toks: toks}
+	if !r.list(0, nil, false) || r.i != len(body) {
 		return toks, false
 	}
-	for r.i < len(body) {
-		if !r.command() {
-			return toks, false
-		}
+	return r.toks, true
+}
+
+// list reads statements at depth d up to the end, a ')' closing a
+// subshell (paren), or one of the stop words in command position, which
+// it leaves. It is false for no statement, or text that is not flat.
+func (r *flatReader) list(d int, stops []string, paren bool) bool {
+	n := 0
+	for {
 		r.blanks()
-		if r.i == len(body) {
-			break
+		if r.i == len(r.s) || paren && r.s[r.i] == ')' || r.atStop(stops) {
+			return n > 0
 		}
-		// An operator between commands, or a terminator.
+		if !r.andOr(d) {
+			return false
+		}
+		n++
+		r.blanks()
 		switch {
-		case r.op("&&"), r.op("||"), r.op("|&"):
-			r.toks[len(r.toks)-1].kind = tokLead
-		case r.op(";;"), r.op(";&"):
-			return toks, false
-		case r.op("|"):
-			r.toks[len(r.toks)-1].kind = tokLead
-		case r.op(";"):
+		case r.i == len(r.s), paren && r.s[r.i] == ')':
+		case r.at(";;"), r.at(";&"):
+			return false
+		case r.op(";", d):
 			t := &r.toks[len(r.toks)-1]
 			t.kind, t.glueBefore = tokTrail, true
-			r.blanks()
-			if r.i == len(body) {
-				return r.toks, true
-			}
-			continue
-		case r.op("&"):
+		case r.op("&", d):
 			r.toks[len(r.toks)-1].kind = tokTrail
-			r.blanks()
-			if r.i == len(body) {
-				return r.toks, true
-			}
-			continue
 		default:
-			return toks, false
-		}
-		r.blanks()
-		if r.i == len(body) {
-			return toks, false // an operator with nothing after it
+			return false
 		}
 	}
-	return r.toks, true
+}
+
+// andOr reads pipelines joined by "&&" and "||".
+func (r *flatReader) andOr(d int) bool {
+	for {
+		if !r.pipeline(d) {
+			return false
+		}
+		r.blanks()
+		if !r.op("&&", d) && !r.op("||", d) {
+			return true
+		}
+		r.toks[len(r.toks)-1].kind = tokLead
+		r.blanks()
+	}
+}
+
+// pipeline reads commands joined by "|" and "|&".
+func (r *flatReader) pipeline(d int) bool {
+	for {
+		if !r.cmd(d) {
+			return false
+		}
+		r.blanks()
+		if r.at("||") || !r.op("|&", d) && !r.op("|", d) {
+			return true
+		}
+		r.toks[len(r.toks)-1].kind = tokLead
+		r.blanks()
+	}
+}
+
+// cmd reads a command: a simple one, or a group, subshell, if, while,
+// until or for, with redirections after it.
+func (r *flatReader) cmd(d int) bool {
+	if r.i == len(r.s) {
+		return false
+	}
+	first := len(r.toks)
+	var ok bool
+	switch w := r.peekWord(); {
+	case r.s[r.i] == '(':
+		if r.at("((") {
+			return false
+		}
+		k := r.tok(r.i+1, d)
+		r.toks[k].glueAfter = true
+		if ok = r.list(d+1, nil, true) && r.at(")"); ok {
+			k = r.tok(r.i+1, d)
+			r.toks[k].glueBefore = true
+		}
+	case w == "{":
+		if r.i+1 == len(r.s) || r.s[r.i+1] != ' ' && r.s[r.i+1] != '\t' {
+			return false
+		}
+		r.tok(r.i+1, d)
+		ok = r.list(d+1, []string{"}"}, false) && r.keyword("}", d)
+	case w == "if":
+		r.tok(r.i+2, d)
+		ok = r.list(d+1, []string{"then"}, false) && r.keyword("then", d) &&
+			r.list(d+1, []string{"elif", "else", "fi"}, false)
+		for ok && r.peekWord() == "elif" {
+			r.keyword("elif", d)
+			ok = r.list(d+1, []string{"then"}, false) && r.keyword("then", d) &&
+				r.list(d+1, []string{"elif", "else", "fi"}, false)
+		}
+		if ok && r.peekWord() == "else" {
+			r.keyword("else", d)
+			ok = r.list(d+1, []string{"fi"}, false)
+		}
+		ok = ok && r.keyword("fi", d)
+	case w == "while", w == "until":
+		r.tok(r.i+len(w), d)
+		ok = r.list(d+1, []string{"do"}, false) && r.keyword("do", d) &&
+			r.list(d+1, []string{"done"}, false) && r.keyword("done", d)
+	case w == "for":
+		ok = r.forLoop(d)
+	default:
+		return r.command(d)
+	}
+	if !ok {
+		return false
+	}
+	// Redirections of the compound command take its first token's offset
+	// as their head.
+	var redirs []int
+	for {
+		r.blanks()
+		if r.i == len(r.s) {
+			break
+		}
+		matched, rok := r.redir(&redirs, d)
+		if !matched {
+			break
+		}
+		if !rok {
+			return false
+		}
+	}
+	for _, k := range redirs {
+		r.toks[k].head = r.toks[first].s
+	}
+	return true
+}
+
+// forLoop reads "for name [in words]; do list; done".
+func (r *flatReader) forLoop(d int) bool {
+	r.tok(r.i+3, d)
+	r.blanks()
+	s := r.i
+	if r.i == len(r.s) || !r.word() || !isName(r.s[s:r.i]) {
+		return false
+	}
+	r.toks = append(r.toks, shTok{s: s, e: r.i, depth: d + 1, head: -1})
+	r.blanks()
+	if r.peekWord() == "in" {
+		r.keyword("in", d+1)
+		for {
+			r.blanks()
+			if r.i == len(r.s) || isFlatStop(r.s[r.i]) {
+				break
+			}
+			s := r.i
+			if !r.word() || flatReserved[r.s[s:r.i]] {
+				return false
+			}
+			r.toks = append(r.toks, shTok{s: s, e: r.i, depth: d + 1, head: -1})
+		}
+	}
+	if r.at(";;") || !r.op(";", d+1) {
+		return false
+	}
+	t := &r.toks[len(r.toks)-1]
+	t.kind, t.glueBefore = tokTrail, true
+	return r.keyword("do", d) && r.list(d+1, []string{"done"}, false) && r.keyword("done", d)
+}
+
+func isName(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !(w[i] == '_' || 'a' <= w[i] && w[i] <= 'z' || 'A' <= w[i] && w[i] <= 'Z' || i > 0 && '0' <= w[i] && w[i] <= '9') {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// peekWord returns the plain word at the reading position, if one stands
+// there whole (no quotes, escapes or expansions), or "".
+func (r *flatReader) peekWord() string {
+	k := r.i
+	for k < len(r.s) && !isFlatStop(r.s[k]) && r.s[k] != '"' && r.s[k] != '\'' && r.s[k] != '\\' && r.s[k] != '$' {
+		k++
+	}
+	if k < len(r.s) && !isFlatStop(r.s[k]) {
+		return ""
+	}
+	return r.s[r.i:k]
+}
+
+// atStop reports whether one of the stop words stands at the reading
+// position.
+func (r *flatReader) atStop(stops []string) bool {
+	if len(stops) == 0 {
+		return false
+	}
+	w := r.peekWord()
+	for _, s := range stops {
+		if w == s {
+			return true
+		}
+	}
+	return false
+}
+
+// keyword takes the reserved word w, which must stand at the reading
+// position after blanks, as a token.
+func (r *flatReader) keyword(w string, d int) bool {
+	r.blanks()
+	if r.peekWord() != w {
+		return false
+	}
+	r.tok(r.i+len(w), d)
+	return true
+}
+
+// tok takes the bytes up to e as a token at depth d and returns its index.
+func (r *flatReader) tok(e, d int) int {
+	r.toks = append(r.toks, shTok{s: r.i, e: e, depth: d, head: -1})
+	r.i = e
+	return len(r.toks) - 1
+}
+
+// at reports whether o stands at the reading position.
+func (r *flatReader) at(o string) bool {
+	return len(r.s)-r.i >= len(o) && r.s[r.i:r.i+len(o)] == o
 }
 
 func (r *flatReader) blanks() {
@@ -105,18 +291,17 @@ func (r *flatReader) blanks() {
 	}
 }
 
-// op takes the operator o at the reading position as a token.
-func (r *flatReader) op(o string) bool {
-	if len(r.s)-r.i < len(o) || r.s[r.i:r.i+len(o)] != o {
+// op takes the operator o at the reading position as a token at depth d.
+func (r *flatReader) op(o string, d int) bool {
+	if !r.at(o) {
 		return false
 	}
-	r.toks = append(r.toks, shTok{s: r.i, e: r.i + len(o), head: -1})
-	r.i += len(o)
+	r.tok(r.i+len(o), d)
 	return true
 }
 
 // command reads a simple command: assignments, words and redirections.
-func (r *flatReader) command() bool {
+func (r *flatReader) command(d int) bool {
 	first := -1 // the offset of the command's first word
 	decl, allAssign := false, true
 	var redirs []int // the indices of its redirection tokens
@@ -126,7 +311,7 @@ func (r *flatReader) command() bool {
 		if r.i == len(r.s) {
 			break
 		}
-		if matched, ok := r.redir(&redirs); matched {
+		if matched, ok := r.redir(&redirs, d); matched {
 			if !ok {
 				return false
 			}
@@ -162,7 +347,7 @@ func (r *flatReader) command() bool {
 		if decl && words > 0 && !assign && !flatDeclArg(w) {
 			return false // the parser reads a declaration's words itself
 		}
-		t := shTok{s: s, e: r.i, head: -1}
+		t := shTok{s: s, e: r.i, depth: d, head: -1}
 		if words == 0 {
 			first = s
 		} else if !decl {
@@ -231,7 +416,7 @@ func flatDeclArg(w string) bool {
 // redir reads a redirection at the reading position: an operator, with a
 // file descriptor's digits before it, and its word. matched is false where
 // none starts there; ok is false where one does but is not flat.
-func (r *flatReader) redir(redirs *[]int) (matched, ok bool) {
+func (r *flatReader) redir(redirs *[]int, d int) (matched, ok bool) {
 	start, j := r.i, r.i
 	for j < len(r.s) && '0' <= r.s[j] && r.s[j] <= '9' {
 		j++
@@ -252,8 +437,8 @@ func (r *flatReader) redir(redirs *[]int) (matched, ok bool) {
 		}
 		*redirs = append(*redirs, len(r.toks), len(r.toks)+1)
 		r.toks = append(r.toks,
-			shTok{s: start, e: end, head: -1},
-			shTok{s: w, e: r.i, head: -1, glueBefore: o == ">&" || o == "<&"})
+			shTok{s: start, e: end, depth: d, head: -1},
+			shTok{s: w, e: r.i, depth: d, head: -1, glueBefore: o == ">&" || o == "<&"})
 		return true, true
 	}
 	return false, false
@@ -287,8 +472,8 @@ func (r *flatReader) word() bool {
 			if !r.dollar(false) {
 				return false
 			}
-		case c == '}':
-			return false // not closing a ${
+		case c == '{', c == '}':
+			return false // a group's or a brace expansion's, not a ${'s
 		default:
 			r.i++
 		}
