@@ -65,7 +65,7 @@ func ratioTo(b *testing.B, srcs [][]byte, fn func()) {
 	}
 	var bk, ours time.Duration
 	start := time.Now()
-	for round := 0; round < 5 || time.Since(start) < time.Second; round++ {
+	for round := 0; round < 10 || time.Since(start) < 2*time.Second; round++ {
 		bk = best(bk, func() { buildkitParseAll(srcs) })
 		ours = best(ours, fn)
 	}
