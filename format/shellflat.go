@@ -225,13 +225,18 @@ func (r *flatReader) forLoop(d int) bool {
 	return r.keyword("do", d) && r.list(d+1, []string{"done"}, false) && r.keyword("done", d)
 }
 
+// isName reports a shell variable name.
 func isName(w string) bool {
-	for i := 0; i < len(w); i++ {
-		if !(w[i] == '_' || 'a' <= w[i] && w[i] <= 'z' || 'A' <= w[i] && w[i] <= 'Z' || i > 0 && '0' <= w[i] && w[i] <= '9') {
-			return false
-		}
+	return w != "" && nameLen(w) == len(w)
+}
+
+// nameLen returns the length of the variable name w starts with.
+func nameLen(w string) int {
+	i := 0
+	for i < len(w) && (w[i] == '_' || 'a' <= w[i] && w[i] <= 'z' || 'A' <= w[i] && w[i] <= 'Z' || i > 0 && '0' <= w[i] && w[i] <= '9') {
+		i++
 	}
-	return w != ""
+	return i
 }
 
 // peekWord returns the plain word at the reading position, if one stands
@@ -377,10 +382,7 @@ func (r *flatReader) command(d int) bool {
 // flatAssign reports whether w is an assignment, name=value or
 // name+=value; sure is false for an indexed one (name[i]=value).
 func flatAssign(w string) (assign, sure bool) {
-	i := 0
-	for i < len(w) && (w[i] == '_' || 'a' <= w[i] && w[i] <= 'z' || 'A' <= w[i] && w[i] <= 'Z' || i > 0 && '0' <= w[i] && w[i] <= '9') {
-		i++
-	}
+	i := nameLen(w)
 	if i == 0 || i == len(w) {
 		return false, true
 	}
@@ -402,15 +404,7 @@ func flatDeclArg(w string) bool {
 	if strings.IndexByte(w, '=') >= 0 {
 		return false
 	}
-	if w[0] == '-' {
-		return true
-	}
-	for i := 0; i < len(w); i++ {
-		if !(w[i] == '_' || 'a' <= w[i] && w[i] <= 'z' || 'A' <= w[i] && w[i] <= 'Z' || i > 0 && '0' <= w[i] && w[i] <= '9') {
-			return false
-		}
-	}
-	return true
+	return w[0] == '-' || isName(w)
 }
 
 // redir reads a redirection at the reading position: an operator, with a
@@ -482,16 +476,21 @@ func (r *flatReader) word() bool {
 }
 
 // dquote reads the rest of a double-quoted string, after its '"'.
-func (r *flatReader) dquote() bool {
+func (r *flatReader) dquote() bool { return r.quoted('"') }
+
+// quoted reads the rest of a string closed by q, after its opening: a
+// double-quoted one, with expansions, or a $'...' one, without. In both a
+// backslash escapes the next byte.
+func (r *flatReader) quoted(q byte) bool {
 	s := r.s
 	for r.i < len(s) {
-		switch s[r.i] {
-		case '\\':
+		switch c := s[r.i]; {
+		case c == '\\':
 			r.i += 2
-		case '"':
+		case c == q:
 			r.i++
 			return true
-		case '$':
+		case c == '$' && q == '"':
 			if !r.dollar(true) {
 				return false
 			}
@@ -516,18 +515,7 @@ func (r *flatReader) dollar(inQuotes bool) bool {
 		// A literal '$'; the quote is read by the caller.
 	case c == '\'':
 		r.i += 2
-		for r.i < len(s) {
-			switch s[r.i] {
-			case '\\':
-				r.i += 2
-			case '\'':
-				r.i++
-				return true
-			default:
-				r.i++
-			}
-		}
-		return false
+		return r.quoted('\'')
 	case c == '"':
 		r.i += 2
 		return r.dquote()
@@ -615,9 +603,7 @@ func flatBraceParam(s string, i int) (int, bool) {
 		}
 		return 0, false
 	}
-	for n < len(s) && (s[n] == '_' || 'a' <= s[n] && s[n] <= 'z' || 'A' <= s[n] && s[n] <= 'Z' || n > i && '0' <= s[n] && s[n] <= '9') {
-		n++
-	}
+	n += nameLen(s[n:])
 	if n == i || n >= len(s) {
 		return 0, false
 	}
