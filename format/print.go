@@ -456,6 +456,12 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, shell bool)
 			return append(ps, piece{s: a, e: b, gap: gapSpace, sh: plan})
 		}
 	}
+	if p.esc == '\\' && p.posixShell() && shellMarks(text[a:b])&(markGlob|markNUL) != 0 {
+		// Where a POSIX shell may read a bash extended glob or stop at
+		// a NUL byte, no blank is known to only separate words (see
+		// sameWords): the text stays as written.
+		return append(ps, piece{s: a, e: b, gap: gapSpace})
+	}
 	for i, w := range shellWords(text, a, b, p.esc) {
 		g := gapKeep
 		if i == 0 {
@@ -464,6 +470,16 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, shell bool)
 		ps = append(ps, piece{s: w.s, e: w.e, gap: g})
 	}
 	return ps
+}
+
+// posixShell reports whether the instruction being printed runs its shell
+// text with a POSIX shell (see shellState.contexts).
+func (p *printer) posixShell() bool {
+	if p.sh.ctxFor != p.f {
+		p.sh.contexts(p.f)
+	}
+	_, not := p.sh.ctx[p.sh.cur]
+	return !not
 }
 
 // shellWords splits shell text at the blanks that only separate words
