@@ -80,6 +80,11 @@ func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 		// escape; under the backtick escape the shell may be PowerShell
 		// (backtick) or cmd (caret): each escapes the next character.
 		if c == '\\' || c == esc || (esc == '`' && c == '^') {
+			// But there, what one shell escapes the other does not: before
+			// a quote, whether a quoted string opens depends on the shell.
+			if esc == '`' && (next == '"' || next == '\'') {
+				return false
+			}
 			i++
 			continue
 		}
