@@ -535,6 +535,17 @@ func (p *printer) emit(j joined, ps []piece) {
 			case broke:
 				breakLine(comments)
 				p.out = append(p.out, cont...)
+				if pc.s < len(j.text) && j.text[pc.s] == '#' {
+					// The line would now start with '#', a comment
+					// line, where bytes BuildKit splits words at but
+					// no comment reading skips (0xA0, say) stood before
+					// it: keep those.
+					k := j.breaks[bi-1].pos
+					for k < pc.s && (j.text[k] == ' ' || j.text[k] == '\t') {
+						k++
+					}
+					p.out = append(p.out, j.text[k:pc.s]...)
+				}
 			case pc.gap == gapSpace && strings.Trim(j.text[prevEnd:pc.s], " \t") != "":
 				// White space other than blanks (a form feed, say) splits
 				// words for BuildKit's parser but not for its heredoc
