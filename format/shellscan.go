@@ -146,7 +146,8 @@ func sameWords(a, b string, esc byte, posix bool) bool {
 	// Inside a bash extended glob such as !( a), blanks are pattern; and
 	// where a NUL byte stands, readers of shell differ (bash skips it, sh
 	// stops there).
-	ma, mb := shellMarks(a), shellMarks(b)
+	// (Only the first line is read for words; see normalBlanks.)
+	ma, mb := shellMarks(firstLine(a)), shellMarks(firstLine(b))
 	if posix && (ma|mb)&(markGlob|markNUL) != 0 {
 		return false
 	}
@@ -170,10 +171,8 @@ var wordsPool = sync.Pool{New: func() any { return new([2][]byte) }}
 // Only the first line is read so: what follows a line end (in a RUN, its
 // heredoc bodies) is kept as it is, blanks and all.
 func normalBlanks(dst []byte, text string, esc byte, opt bool) (out []byte, ok bool) {
-	s, rest := text, ""
-	if k := strings.IndexByte(text, '\n'); k >= 0 {
-		s, rest = text[:k], text[k:]
-	}
+	s := firstLine(text)
+	rest := text[len(s):]
 	defer func() { out = append(out, rest...) }()
 	last := 0
 	ok = topBlanks(s, esc, func(i, j int) {
@@ -184,6 +183,14 @@ func normalBlanks(dst []byte, text string, esc byte, opt bool) (out []byte, ok b
 		last = j
 	})
 	return append(dst, s[last:]...), ok
+}
+
+// firstLine returns s up to its first line end.
+func firstLine(s string) string {
+	if k := strings.IndexByte(s, '\n'); k >= 0 {
+		return s[:k]
+	}
+	return s
 }
 
 // The marks of shellMarks.
