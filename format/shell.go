@@ -78,6 +78,10 @@ type shTok struct {
 	// glueBefore and glueAfter ask for no space on that side, as shfmt
 	// prints "a;", "(a)", "a)" in case patterns, "f()" and ">&2".
 	glueBefore, glueAfter bool
+	// blankBefore and blankAfter ask for a space on that side whatever
+	// the neighbour asks: a heredoc operator's word keeps the blanks
+	// around it as written ("<<EOF ;" is not "<<EOF;" to BuildKit).
+	blankBefore, blankAfter bool
 }
 
 // shellPlan is the token list of a body that can be laid out.
@@ -492,6 +496,8 @@ func (w *shWalker) redirect(r *syntax.Redirect, depth int) {
 		// heredoc for BuildKit, "A <<EOF" does.
 		w.toks[k].glueBefore = s > 0 && s <= len(w.src) && !isBlankByte(w.src[s-1])
 		w.toks[k].glueAfter = e < len(w.src) && !isBlankByte(w.src[e])
+		w.toks[k].blankBefore = s > 0 && s <= len(w.src) && !w.toks[k].glueBefore
+		w.toks[k].blankAfter = e < len(w.src) && !w.toks[k].glueAfter
 		return
 	}
 	if r.Hdoc != nil || r.Word == nil {
@@ -819,6 +825,8 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 				}
 				indent(n)
 				line = n
+			case prev.blankAfter || t.blankBefore:
+				p.out = append(p.out, ' ')
 			case prev.glueAfter && j.text[prev.e-1] == '(' && j.text[t.s] == '(':
 				// "( (" must not become "((", an arithmetic command.
 				p.out = append(p.out, ' ')
