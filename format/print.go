@@ -397,6 +397,12 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 		ps = p.appendMaybeJSON(ps, text, a, b, lk != "shell")
 	case "healthcheck":
 		typ, cmd := healthSplit(text, a, b)
+		if typ.e == typ.s {
+			// The text starts with a byte BuildKit's type split takes
+			// for white space but its trimming does not (0xA0): no type
+			// word to print.
+			return nil, false
+		}
 		pc := piece{s: typ.s, e: typ.e}
 		if t := text[typ.s:typ.e]; strings.EqualFold(t, "cmd") || strings.EqualFold(t, "none") {
 			pc.text = strings.ToUpper(t)
