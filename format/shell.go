@@ -337,7 +337,40 @@ func (p *printer) parseShell(t *layoutTools, body string, n *Node) shellReason {
 	if w.bad == shellLaidOut {
 		w.finish(f)
 	}
+	if w.bad == shellLaidOut && strings.Contains(body, "<<") {
+		w.keepHeredocWords()
+	}
 	return w.bad
+}
+
+// keepHeredocWords keeps, around each token that holds "<<", the blanks of
+// the word BuildKit reads it in as written: BuildKit finds heredocs in the
+// blank-separated words of the text, and "<<EOF&<0" is one word to it,
+// which holds no heredoc, where "<<EOF& <0" holds one. The tokens that
+// touch it, and touch those, are glued; the blanks at the ends stay.
+func (w *shWalker) keepHeredocWords() {
+	toks, src := w.toks, w.src
+	for k := range toks {
+		if t := src[toks[k].s:toks[k].e]; !strings.Contains(t, "<<") || strings.Contains(t, "<<<") {
+			continue // ("<<<" is a here-string's operator, no heredoc)
+		}
+		i := k
+		for i > 0 && toks[i-1].e == toks[i].s {
+			toks[i-1].glueAfter, toks[i].glueBefore = true, true
+			i--
+		}
+		j := k
+		for j+1 < len(toks) && toks[j].e == toks[j+1].s {
+			toks[j].glueAfter, toks[j+1].glueBefore = true, true
+			j++
+		}
+		if s := toks[i].s; s > 0 && isBlankByte(src[s-1]) {
+			toks[i].blankBefore = true
+		}
+		if e := toks[j].e; e < len(src) && isBlankByte(src[e]) {
+			toks[j].blankAfter = true
+		}
+	}
 }
 
 // hasExtGlob reports whether the body holds a bash extended glob such as
