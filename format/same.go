@@ -129,41 +129,20 @@ func sameShell(a, b string, esc byte, posix bool, known parsedShell) bool {
 	return err == nil && sameSyntax(reflect.ValueOf(fa), reflect.ValueOf(fb))
 }
 
-// shellTools is a parser for sameShell and canonicalShell, with a printer
-// for the latter; making them is dearer than using them, so they are
-// pooled.
+// shellTools is a parser for sameShell; making one is dearer than using
+// it, so they are pooled.
 type shellTools struct {
-	parser  *syntax.Parser
-	printer *syntax.Printer
-	reader  strings.Reader
-	out     strings.Builder
+	parser *syntax.Parser
+	reader strings.Reader
 }
 
 var shellPool = sync.Pool{New: func() any {
-	return &shellTools{
-		parser:  syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash)),
-		printer: syntax.NewPrinter(),
-	}
+	return &shellTools{parser: syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash))}
 }}
 
 func (t *shellTools) parse(s string) (*syntax.File, error) {
 	t.reader.Reset(s)
 	return t.parser.Parse(&t.reader, "")
-}
-
-// canonicalShell prints s as parsed shell, in mvdan's default layout.
-func canonicalShell(s string) (string, error) {
-	t := shellPool.Get().(*shellTools)
-	defer shellPool.Put(t)
-	f, err := t.parse(s)
-	if err != nil {
-		return "", err
-	}
-	t.out.Reset()
-	if err := t.printer.Print(&t.out, f); err != nil {
-		return "", err
-	}
-	return t.out.String(), nil
 }
 
 var (

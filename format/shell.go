@@ -91,7 +91,7 @@ type shellPlan struct {
 }
 
 // layoutTools are what laying out a body takes. A parser is dear to make
-// and the buffers grow to fit, so they are pooled, as canonicalShell's are.
+// and the buffers grow to fit, so they are pooled, as the check's are.
 type layoutTools struct {
 	parser *syntax.Parser
 	reader strings.Reader

@@ -273,7 +273,9 @@ func heredocParses(n *Node) bool {
 		sb.WriteString(h.Name)
 		sb.WriteString("\n")
 	}
-	_, err := canonicalShell(sb.String())
+	t := shellPool.Get().(*shellTools)
+	defer shellPool.Put(t)
+	_, err := t.parse(sb.String())
 	return err == nil
 }
 
