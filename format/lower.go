@@ -143,22 +143,28 @@ func wsFields(line string, s, e, n int) []span {
 		c = 4
 	}
 	out := make([]span, 0, c)
-	start := s
-	for i := s; i < e; i++ {
+	eachWSField(line, s, e, n, func(a, b int) { out = append(out, span{a, b}) })
+	return out
+}
+
+// eachWSField calls fn with each field of wsFields(line, s, e, n), in
+// order, and returns how many there were.
+func eachWSField(line string, s, e, n int, fn func(a, b int)) int {
+	k, start := 0, s
+	for i := s; i < e && (n <= 0 || k < n-1); i++ {
 		if !isWS(line[i]) {
 			continue
 		}
-		out = append(out, span{start, i})
+		fn(start, i)
+		k++
 		for i < e && isWS(line[i]) {
 			i++
 		}
 		start = i
-		if n > 0 && len(out) == n-1 {
-			break
-		}
 		i--
 	}
-	return append(out, span{start, e})
+	fn(start, e)
+	return k + 1
 }
 
 // command is an instruction line split as splitCommand does.
@@ -466,33 +472,15 @@ func jsonArray(line string, s, e int) (vals []string, toks []span, ok bool, err 
 // wsList chains the [\t\v\f\r ]-separated words of line[s:e] into Next
 // nodes, as strings.Fields-like splitting with BuildKit's white space does.
 func wsList(line string, s, e int) *LNode {
-	n := 1
-	for i := s; i < e; i++ {
-		if isWS(line[i]) {
-			n++
-			for i+1 < e && isWS(line[i+1]) {
-				i++
-			}
+	nodes := make([]LNode, eachWSField(line, s, e, 0, func(int, int) {}))
+	k := 0
+	eachWSField(line, s, e, 0, func(a, b int) {
+		nodes[k].Value = line[a:b]
+		if k > 0 {
+			nodes[k-1].Next = &nodes[k]
 		}
-	}
-	nodes := make([]LNode, n)
-	k, start := 0, s
-	for i := s; i < e; i++ {
-		if !isWS(line[i]) {
-			continue
-		}
-		nodes[k].Value = line[start:i]
 		k++
-		for i < e && isWS(line[i]) {
-			i++
-		}
-		start = i
-		i--
-	}
-	nodes[k].Value = line[start:e]
-	for i := 1; i < n; i++ {
-		nodes[i-1].Next = &nodes[i]
-	}
+	})
 	return &nodes[0]
 }
 

@@ -344,24 +344,10 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 			ps = append(ps, piece{s: w.s, e: w.e})
 		}
 	}
-	// fields appends the [\t\v\f\r ]-separated words of text[a:b], as
-	// words(wsFields(text, a, b, 0)) does, and returns how many.
+	// fields appends the words of wsFields(text, a, b, 0) and returns
+	// how many.
 	fields := func(a, b int) int {
-		n, start := 0, a
-		for i := a; i < b; i++ {
-			if !isWS(text[i]) {
-				continue
-			}
-			ps = append(ps, piece{s: start, e: i})
-			n++
-			for i < b && isWS(text[i]) {
-				i++
-			}
-			start = i
-			i--
-		}
-		ps = append(ps, piece{s: start, e: b})
-		return n + 1
+		return eachWSField(text, a, b, 0, func(s, e int) { ps = append(ps, piece{s: s, e: e}) })
 	}
 	switch lk {
 	case "add", "copy", "volume":
