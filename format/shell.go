@@ -377,8 +377,7 @@ func (w *shWalker) keepHeredocWords() {
 // !(x). RUN's /bin/sh has none: it reads "!(" and what follows as other
 // syntax, quotes included, so mvdan's tokens are not the shell's there.
 func hasExtGlob(body string, f *syntax.File) bool {
-	if !strings.Contains(body, "?(") && !strings.Contains(body, "*(") && !strings.Contains(body, "+(") &&
-		!strings.Contains(body, "@(") && !strings.Contains(body, "!(") {
+	if shellMarks(body)&markGlob == 0 {
 		return false
 	}
 	found := false

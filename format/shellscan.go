@@ -145,8 +145,7 @@ func sameWords(a, b string, esc byte, posix bool) bool {
 	defer wordsPool.Put(bufp)
 	// Inside a bash extended glob such as !( a), blanks are pattern; and
 	// where a NUL byte stands, readers of shell differ (bash skips it, sh
-	// stops there).
-	// (Only the first line is read for words; see normalBlanks.)
+	// stops there). Only the first line is read for words (normalBlanks).
 	ma, mb := shellMarks(firstLine(a)), shellMarks(firstLine(b))
 	if posix && (ma|mb)&(markGlob|markNUL) != 0 {
 		return false
@@ -172,8 +171,6 @@ var wordsPool = sync.Pool{New: func() any { return new([2][]byte) }}
 // heredoc bodies) is kept as it is, blanks and all.
 func normalBlanks(dst []byte, text string, esc byte, opt bool) (out []byte, ok bool) {
 	s := firstLine(text)
-	rest := text[len(s):]
-	defer func() { out = append(out, rest...) }()
 	last := 0
 	ok = topBlanks(s, esc, func(i, j int) {
 		dst = append(dst, s[last:i]...)
@@ -182,7 +179,7 @@ func normalBlanks(dst []byte, text string, esc byte, opt bool) (out []byte, ok b
 		}
 		last = j
 	})
-	return append(dst, s[last:]...), ok
+	return append(dst, text[last:]...), ok
 }
 
 // firstLine returns s up to its first line end.
