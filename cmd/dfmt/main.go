@@ -104,6 +104,7 @@ Options:
       --tabs             indent with tabs
       --stdin-filepath NAME
                          name standard input in messages and find its .editorconfig
+  -v, --verbose          also say what was skipped and why
       --version          print the version
   -h, --help             print this help
 
@@ -115,6 +116,10 @@ differs; 2 on bad usage or a file that cannot be read, written or parsed.
 // config is what the flags ask for, shared read-only by the workers.
 type config struct {
 	write, list, diff, check bool
+
+	// verbose (-v) also says what was skipped and why: refactor sites,
+	// walked files that are not Dockerfiles.
+	verbose bool
 
 	// flagOpts is the indentation given by -i or --tabs; nil when neither
 	// was given and .editorconfig decides.
@@ -147,6 +152,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdinPath   = fs.String("stdin-filepath", "", "name standard input `NAME` in messages and find its .editorconfig")
 		refactors   = fs.StringSliceP("refactor", "r", nil, "apply refactors `NAME[,NAME...]` (or all) before formatting")
 		listRefacts = fs.Bool("list-refactors", false, "list the refactors, what each does and when it is safe")
+		verbose     = fs.BoolP("verbose", "v", false, "also say what was skipped and why")
 		showVersion = fs.Bool("version", false, "print the version and exit")
 		help        = fs.BoolP("help", "h", false, "print this help")
 	)
@@ -177,6 +183,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		list:      *list,
 		diff:      *diff,
 		check:     *check,
+		verbose:   *verbose,
 		stdinPath: *stdinPath,
 		stdin:     stdin,
 		ec:        newEditorConfigs(),
