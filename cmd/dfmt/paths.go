@@ -17,18 +17,62 @@ var skipDirs = map[string]bool{
 	"node_modules": true,
 }
 
+// otherKindExts are the extensions that, after "Dockerfile." or
+// "Containerfile.", name another kind of file than a Dockerfile: source,
+// documentation, data, editor and patch leftovers, templates. A walk skips
+// Dockerfile.py, Containerfile.j2 and the like. This is the one list; the
+// pre-commit hooks' patterns are checked against it by a test.
+var otherKindExts = []string{
+	// source and scripts
+	"py", "sh", "bash", "ps1", "bat", "cmd", "go", "js", "ts", "rb", "pl",
+	// documentation and text
+	"md", "rst", "txt", "adoc", "html",
+	// data and configuration
+	"json", "yml", "yaml", "toml", "ini", "cfg", "conf", "xml", "csv", "env", "lock",
+	// editor, patch and merge leftovers
+	"bak", "orig", "rej", "swp", "swo", "tmp", "old", "save", "backup", "patch", "diff",
+	// templates
+	"j2", "jinja", "jinja2", "tpl", "tmpl", "template", "erb", "in", "m4",
+	"mustache", "hbs", "gotmpl", "ejs", "njk",
+	// archives
+	"zip", "tar", "gz", "tgz",
+}
+
+var otherKindExt = func() map[string]bool {
+	m := make(map[string]bool, len(otherKindExts))
+	for _, e := range otherKindExts {
+		m[e] = true
+	}
+	return m
+}()
+
 // isDockerfileName reports whether a walk formats a file of this name:
-// Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, Dockerfile.* and
-// Containerfile.*. Ignore files are never Dockerfiles, even when BuildKit's
-// per-Dockerfile naming (Dockerfile.dockerignore, app.Dockerfile.dockerignore)
-// makes them match a pattern.
+// Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, *.containerfile,
+// Dockerfile.* and Containerfile.*, except Dockerfile.<ext> and
+// Containerfile.<ext> whose last extension names another kind of file
+// (otherKindExts, in any case). Ignore files are never Dockerfiles, even
+// when BuildKit's per-Dockerfile naming (Dockerfile.dockerignore,
+// app.Dockerfile.dockerignore) makes them match a pattern.
 func isDockerfileName(name string) bool {
 	if strings.HasSuffix(name, ".dockerignore") {
 		return false
 	}
-	return name == "Dockerfile" || name == "Containerfile" ||
+	if name == "Dockerfile" || name == "Containerfile" ||
 		strings.HasSuffix(name, ".Dockerfile") || strings.HasSuffix(name, ".dockerfile") ||
-		strings.HasPrefix(name, "Dockerfile.") || strings.HasPrefix(name, "Containerfile.")
+		strings.HasSuffix(name, ".containerfile") {
+		return true
+	}
+	if !strings.HasPrefix(name, "Dockerfile.") && !strings.HasPrefix(name, "Containerfile.") {
+		return false
+	}
+	ext := name[strings.LastIndexByte(name, '.')+1:]
+	return !otherKindExt[strings.ToLower(ext)]
+}
+
+// isExactDockerfileName reports whether name is one that is always a
+// Dockerfile, whatever its content: the others only suggest one.
+func isExactDockerfileName(name string) bool {
+	return name == "Dockerfile" || name == "Containerfile"
 }
 
 // expand turns one command-line path into jobs, in order.
