@@ -28,7 +28,7 @@ var otherKindExts = []string{
 	// documentation and text
 	"md", "rst", "txt", "adoc", "html",
 	// data and configuration
-	"json", "yml", "yaml", "toml", "ini", "cfg", "conf", "xml", "csv", "env", "lock",
+	"json", "yml", "yaml", "toml", "ini", "cfg", "conf", "xml", "csv", "lock",
 	// editor, patch and merge leftovers
 	"bak", "orig", "rej", "swp", "swo", "tmp", "old", "save", "backup", "patch", "diff",
 	// templates
