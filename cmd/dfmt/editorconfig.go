@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,21 +66,25 @@ func (c *editorConfigs) load(dir string) (*ecFile, error) {
 
 // options is the indentation EditorConfig gives the file at abs, an
 // absolute path, with format.Options' defaults for what it leaves unset.
-// name is the file as named in messages.
-func (c *editorConfigs) options(name, abs string) (format.Options, error) {
+// name is the file as named in messages. The warnings say which values in
+// effect dfmt could not use, as "path:line: message" with the
+// .editorconfig named relative to name.
+func (c *editorConfigs) options(name, abs string) (format.Options, []string, error) {
 	type found struct {
 		dir  string
 		file *ecFile
+	}
+	// ecName names the .editorconfig of dir relative to the file as the
+	// user named it.
+	ecName := func(dir string) string {
+		rel, _ := filepath.Rel(filepath.Dir(abs), dir)
+		return filepath.Join(filepath.Dir(name), rel, ".editorconfig")
 	}
 	var chain []found // closest first
 	for dir := filepath.Dir(abs); ; {
 		f, err := c.load(dir)
 		if err != nil {
-			// Name the .editorconfig relative to the file as the user
-			// named it.
-			rel, _ := filepath.Rel(filepath.Dir(abs), dir)
-			ec := filepath.Join(filepath.Dir(name), rel, ".editorconfig")
-			return format.Options{}, fmt.Errorf("cannot read %s: %s", ec, errText(err))
+			return format.Options{}, nil, fmt.Errorf("cannot read %s: %s", ecName(dir), errText(err))
 		}
 		if f != nil {
 			chain = append(chain, found{dir, f})
@@ -96,6 +101,11 @@ func (c *editorConfigs) options(name, abs string) (format.Options, error) {
 	// The farthest file first, so that closer files, and later sections
 	// within a file, override.
 	props := make(map[string]string)
+	type place struct {
+		ec   string // the .editorconfig, as named in messages
+		line int
+	}
+	from := make(map[string]place) // key -> where its value was set
 	for i := len(chain) - 1; i >= 0; i-- {
 		rel, err := filepath.Rel(chain[i].dir, abs)
 		if err != nil {
@@ -106,30 +116,61 @@ func (c *editorConfigs) options(name, abs string) (format.Options, error) {
 			if s.match(rel) {
 				for _, p := range s.props {
 					props[p.key] = p.value
+					from[p.key] = place{ecName(chain[i].dir), p.line}
 				}
 			}
 		}
 	}
-	return ecOptions(props), nil
+	opts, bad := ecOptions(props)
+	// In the order of the files, farthest first, and of their lines.
+	slices.SortFunc(bad, func(a, b string) int {
+		if from[a].ec != from[b].ec {
+			return len(from[a].ec) - len(from[b].ec)
+		}
+		return from[a].line - from[b].line
+	})
+	var warnings []string
+	for _, k := range bad {
+		warnings = append(warnings, fmt.Sprintf("%s:%d: warning: %s = %s: %s; using the default",
+			from[k].ec, from[k].line, k, props[k], ecWants[k]))
+	}
+	return opts, warnings, nil
+}
+
+// ecWants says, for each property dfmt reads, what values it can use.
+var ecWants = map[string]string{
+	"indent_style": "want tab, space or unset",
+	"indent_size":  fmt.Sprintf("want a number from %d to %d, tab or unset", minIndent, maxIndent),
+	"tab_width":    fmt.Sprintf("want a number from %d to %d or unset", minIndent, maxIndent),
 }
 
 // ecOptions maps EditorConfig properties to format.Options. A value that
 // is "unset", unknown or out of range leaves the default, as EditorConfig
-// asks of values a tool does not understand.
-func ecOptions(props map[string]string) format.Options {
-	var o format.Options
-	if props["indent_style"] == "tab" {
+// asks of values a tool does not understand; bad lists, in a fixed order,
+// the properties whose values are unknown or out of range.
+func ecOptions(props map[string]string) (o format.Options, bad []string) {
+	switch style := props["indent_style"]; style {
+	case "tab":
 		o.Tabs = true
+	case "", "space", "unset":
+	default:
+		bad = append(bad, "indent_style")
 	}
-	size := props["indent_size"]
+	key := "indent_size"
+	size := props[key]
 	if size == "tab" {
 		// The width of a tab stands for the indent width.
-		size = props["tab_width"]
+		key = "tab_width"
+		size = props[key]
 	}
-	if n, err := strconv.Atoi(size); err == nil && n >= minIndent && n <= maxIndent {
+	switch n, err := strconv.Atoi(size); {
+	case err == nil && n >= minIndent && n <= maxIndent:
 		o.Indent = n
+	case size == "" || size == "unset":
+	default:
+		bad = append(bad, key)
 	}
-	return o
+	return o, bad
 }
 
 // ecFile is one parsed .editorconfig.
@@ -152,7 +193,10 @@ type ecSection struct {
 	base bool
 }
 
-type ecProp struct{ key, value string }
+type ecProp struct {
+	key, value string
+	line       int // 1-based, in its .editorconfig
+}
 
 // parseEditorConfig parses an .editorconfig file. Like the reference
 // implementations it never fails: lines it does not understand are
@@ -162,7 +206,9 @@ func parseEditorConfig(data []byte) *ecFile {
 	f := new(ecFile)
 	var cur *ecSection
 	text := strings.TrimPrefix(string(data), "\ufeff")
+	n := 0
 	for line := range strings.Lines(text) {
+		n++
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' || line[0] == ';' {
 			continue
@@ -187,7 +233,7 @@ func parseEditorConfig(data []byte) *ecFile {
 			}
 			continue
 		}
-		cur.props = append(cur.props, ecProp{key, value})
+		cur.props = append(cur.props, ecProp{key, value, n})
 	}
 	return f
 }

@@ -90,21 +90,30 @@ func TestEditorConfigOptions(t *testing.T) {
 	tests := []struct {
 		props map[string]string
 		want  format.Options
+		bad   string // the properties ecOptions cannot use, space-separated
 	}{
-		{nil, format.Options{}},
-		{map[string]string{"indent_style": "space", "indent_size": "2"}, format.Options{Indent: 2}},
-		{map[string]string{"indent_style": "tab"}, format.Options{Tabs: true}},
-		{map[string]string{"indent_style": "tab", "indent_size": "8"}, format.Options{Tabs: true, Indent: 8}},
-		{map[string]string{"indent_size": "tab", "tab_width": "3"}, format.Options{Indent: 3}},
-		{map[string]string{"indent_size": "tab"}, format.Options{}},
-		{map[string]string{"indent_size": "unset", "indent_style": "unset"}, format.Options{}},
-		{map[string]string{"indent_size": "0"}, format.Options{}},
-		{map[string]string{"indent_size": "17"}, format.Options{}},
-		{map[string]string{"indent_size": "two", "indent_style": "spaces"}, format.Options{}},
+		{nil, format.Options{}, ""},
+		{map[string]string{"indent_style": "space", "indent_size": "2"}, format.Options{Indent: 2}, ""},
+		{map[string]string{"indent_style": "tab"}, format.Options{Tabs: true}, ""},
+		{map[string]string{"indent_style": "tab", "indent_size": "8"}, format.Options{Tabs: true, Indent: 8}, ""},
+		{map[string]string{"indent_size": "tab", "tab_width": "3"}, format.Options{Indent: 3}, ""},
+		{map[string]string{"indent_size": "tab"}, format.Options{}, ""},
+		{map[string]string{"indent_size": "unset", "indent_style": "unset"}, format.Options{}, ""},
+		{map[string]string{"indent_size": "0"}, format.Options{}, "indent_size"},
+		{map[string]string{"indent_size": "17"}, format.Options{}, "indent_size"},
+		{map[string]string{"indent_size": "20"}, format.Options{}, "indent_size"},
+		{map[string]string{"indent_size": "abc"}, format.Options{}, "indent_size"},
+		{map[string]string{"indent_size": "two", "indent_style": "spaces"}, format.Options{}, "indent_style indent_size"},
+		{map[string]string{"indent_size": "tab", "tab_width": "x"}, format.Options{}, "tab_width"},
+		{map[string]string{"indent_size": "3", "tab_width": "x"}, format.Options{Indent: 3}, ""},
 	}
 	for _, tt := range tests {
-		if got := ecOptions(tt.props); got != tt.want {
+		got, bad := ecOptions(tt.props)
+		if got != tt.want {
 			t.Errorf("%v: got %+v, want %+v", tt.props, got, tt.want)
+		}
+		if b := strings.Join(bad, " "); b != tt.bad {
+			t.Errorf("%v: unusable %q, want %q", tt.props, b, tt.bad)
 		}
 	}
 }
@@ -141,9 +150,9 @@ func TestEditorConfigLookup(t *testing.T) {
 	}
 	c := newEditorConfigs()
 	for _, tt := range tests {
-		got, err := c.options(tt.path, filepath.Join(dir, tt.path))
-		if err != nil {
-			t.Errorf("%s: %v", tt.path, err)
+		got, warnings, err := c.options(tt.path, filepath.Join(dir, tt.path))
+		if err != nil || warnings != nil {
+			t.Errorf("%s: %v %q", tt.path, err, warnings)
 		}
 		if got != tt.want {
 			t.Errorf("%s: got %+v, want %+v", tt.path, got, tt.want)
@@ -151,7 +160,7 @@ func TestEditorConfigLookup(t *testing.T) {
 	}
 	// Cached: a change on disk is not seen within one run.
 	write("outer/root/sub/.editorconfig", "[Dockerfile]\nindent_size = 9\n")
-	if got, _ := c.options("x", filepath.Join(dir, "outer/root/sub/Dockerfile")); got.Indent != 2 {
+	if got, _, _ := c.options("x", filepath.Join(dir, "outer/root/sub/Dockerfile")); got.Indent != 2 {
 		t.Errorf("not cached: %+v", got)
 	}
 }

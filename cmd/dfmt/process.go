@@ -90,7 +90,8 @@ func (c *config) process(j *job) {
 		return
 	}
 
-	opts, err := c.options(j)
+	opts, warnings, err := c.options(j)
+	j.warnings = warnings
 	if err != nil {
 		j.fail(err)
 		return
@@ -135,18 +136,19 @@ func (c *config) process(j *job) {
 }
 
 // options is the indentation for j: the flags' if given, else what the
-// .editorconfig files around the file say. Standard input has an
-// .editorconfig only when --stdin-filepath names it.
-func (c *config) options(j *job) (format.Options, error) {
+// .editorconfig files around the file say, with warnings about values
+// there that dfmt cannot use. Standard input has an .editorconfig only
+// when --stdin-filepath names it.
+func (c *config) options(j *job) (format.Options, []string, error) {
 	if c.flagOpts != nil {
-		return *c.flagOpts, nil
+		return *c.flagOpts, nil, nil
 	}
 	if j.stdin && c.stdinPath == "" {
-		return format.Options{}, nil
+		return format.Options{}, nil, nil
 	}
 	abs, err := filepath.Abs(j.path)
 	if err != nil {
-		return format.Options{}, err
+		return format.Options{}, nil, err
 	}
 	return c.ec.options(j.path, abs)
 }

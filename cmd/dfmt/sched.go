@@ -16,10 +16,11 @@ type job struct {
 	explicit bool   // named on the command line, not found by a walk
 	weight   int64  // expected memory, for the budget; exclusive if unknown
 
-	done   chan struct{} // closed when out, errOut and status are final
-	out    []byte        // for standard output
-	errOut []byte        // for standard error
-	status int           // exitOK, exitDiffers or exitError
+	done     chan struct{} // closed when out, errOut, warnings and status are final
+	warnings []string      // for standard error, each printed once in a run
+	out      []byte        // for standard output
+	errOut   []byte        // for standard error
+	status   int           // exitOK, exitDiffers or exitError
 }
 
 // failedJob is a job that failed before it could be scheduled, such as a
@@ -117,8 +118,17 @@ func (s *scheduler) wait() int {
 func (s *scheduler) print(stdout, stderr io.Writer) {
 	status := exitOK
 	var outErr error
+	warned := map[string]bool{}
 	for j := range s.order {
 		<-j.done
+		// A warning about a file that many jobs share, such as an
+		// .editorconfig, is said once, before the first job it concerns.
+		for _, w := range j.warnings {
+			if !warned[w] {
+				warned[w] = true
+				fmt.Fprintln(stderr, w)
+			}
+		}
 		if len(j.out) > 0 && outErr == nil {
 			if _, outErr = stdout.Write(j.out); outErr != nil {
 				// A closed pipe or a full disk: say so once, and keep
