@@ -203,6 +203,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		cfg.refactors = names
 	}
+	if fs.Changed("indent") && fs.Changed("tabs") {
+		return usageErr(fmt.Errorf("-i and --tabs cannot be used together"))
+	}
 	if fs.Changed("indent") || fs.Changed("tabs") {
 		if fs.Changed("indent") && (*indent < minIndent || *indent > maxIndent) {
 			return usageErr(fmt.Errorf("invalid indent %d: must be from %d to %d (use --tabs for tabs)", *indent, minIndent, maxIndent))

@@ -588,7 +588,7 @@ func TestIndentOptions(t *testing.T) {
 			"# indent=2 tabs=false\n# indent=2 tabs=true\n# indent=8 tabs=false\n"},
 		{"", []string{"-i", "3", "Dockerfile", "tabs/Dockerfile"}, "# indent=3 tabs=false\n# indent=3 tabs=false\n"},
 		{"", []string{"--tabs", "Dockerfile"}, "# indent=4 tabs=true\n"},
-		{"", []string{"--tabs", "-i", "2", "other/Dockerfile"}, "# indent=2 tabs=true\n"},
+		{"", []string{"--tabs", "other/Dockerfile"}, "# indent=4 tabs=true\n"},
 		{"", []string{"--tabs=false", "tabs/Dockerfile"}, "# indent=4 tabs=false\n"},
 		{"SHOWOPTS\n", nil, "# indent=0 tabs=false\n"},
 		{"SHOWOPTS\n", []string{"--stdin-filepath", "tabs/new"}, "# indent=2 tabs=true\n"},
