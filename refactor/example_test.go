@@ -30,7 +30,7 @@ CMD node server.js
 	// RUN npm ci
 	// COPY . /app
 	// CMD ["node", "server.js"]
-	// 4: merge-runs: skipped: not merged with the RUN at line 3: the RUN at line 3 changes shell state: it runs cd
+	// 4:1: merge-runs: skipped: not merged with the RUN at line 3: the RUN at line 3 changes shell state: it runs cd
 }
 
 func ExampleLookup() {

@@ -235,12 +235,18 @@ func (f *file) newInst(n *format.Node) *inst {
 // line is the instruction's 1-based first line.
 func (in *inst) line() int { return in.n.Start + 1 }
 
+// col is the 1-based byte column of the instruction's keyword on its line.
+func (in *inst) col(f *file) int {
+	text := f.f.Lines[in.n.Start].Text
+	return 1 + len(text) - len(bytes.TrimLeft(text, " \t"))
+}
+
 // args is the instruction's argument text.
 func (in *inst) args() string { return in.text[in.p.args.s:in.p.args.e] }
 
 // skip records that the running refactor does not apply at in.
 func (f *file) skip(in *inst, format string, a ...any) {
-	f.skips = append(f.skips, Skip{Line: in.line(), Name: f.name, Reason: fmt.Sprintf(format, a...)})
+	f.skips = append(f.skips, Skip{Line: in.line(), Col: in.col(f), Name: f.name, Reason: fmt.Sprintf(format, a...)})
 }
 
 // common reports, as a skip, the reasons that keep every refactor away

@@ -25,12 +25,13 @@ type Refactor struct {
 // Skip is a place where a requested refactor did not apply, and why.
 type Skip struct {
 	Line   int    // 1-based line of the instruction, in the input
+	Col    int    // 1-based byte column of the instruction's keyword
 	Name   string // the refactor
 	Reason string // lower case, no final period
 }
 
 func (s Skip) String() string {
-	return fmt.Sprintf("%d: %s: skipped: %s", s.Line, s.Name, s.Reason)
+	return fmt.Sprintf("%d:%d: %s: skipped: %s", s.Line, s.Col, s.Name, s.Reason)
 }
 
 // All is the catalogue, in the order Apply runs it.

@@ -37,7 +37,11 @@ func (c *config) runPaths(paths []string, stdout, stderr io.Writer) int {
 		}
 		c.expand(p, s.add)
 	}
-	return s.wait()
+	status := s.wait()
+	if s.skippedSites > 0 && !c.verbose {
+		fmt.Fprintln(stderr, skipSummary(s.skippedSites))
+	}
+	return status
 }
 
 // process formats one job; it runs on a worker.
@@ -96,7 +100,8 @@ func (c *config) process(j *job) {
 		j.fail(err)
 		return
 	}
-	in, err := applyRefactors(src, c.refactors, j.path, &errBuf)
+	in, skipped, err := applyRefactors(src, c.refactors, j.path, c.verbose, &errBuf)
+	j.skippedSites = skipped
 	if err != nil {
 		j.fail(err)
 		return

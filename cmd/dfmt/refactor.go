@@ -45,24 +45,37 @@ func listRefactors(w io.Writer) error {
 }
 
 // applyRefactors applies the named refactors to src, the file at path
-// (already named as it appears in messages), before it is formatted. Each
-// place where a refactor was asked for but skipped is reported on stderr as
-// "path:line: name: skipped: reason" without failing. An error (a file
-// BuildKit rejects) fails the file as a format error would. With no names
-// it returns src unchanged.
+// (already named as it appears in messages), before it is formatted. It
+// returns the number of places where a refactor was asked for but skipped;
+// with verbose each is also reported on stderr as
+// "path:line:col: name: skipped: reason". Skips never fail the file. An
+// error (a file BuildKit rejects) fails the file as a format error would.
+// With no names it returns src unchanged.
 //
 // stderr is the file's own buffer, printed in argument order with the
 // file's other messages.
-func applyRefactors(src []byte, names []string, path string, stderr io.Writer) ([]byte, error) {
+func applyRefactors(src []byte, names []string, path string, verbose bool, stderr io.Writer) ([]byte, int, error) {
 	if len(names) == 0 {
-		return src, nil
+		return src, 0, nil
 	}
 	out, skips, err := refactor.Apply(src, names)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	for _, s := range skips {
-		fmt.Fprintf(stderr, "%s:%d: %s: skipped: %s\n", path, s.Line, s.Name, s.Reason)
+	if verbose {
+		for _, s := range skips {
+			fmt.Fprintf(stderr, "%s:%s\n", path, s)
+		}
 	}
-	return out, nil
+	return out, len(skips), nil
+}
+
+// skipSummary is the line said, without -v, when refactor sites were
+// skipped: how many, and how to see them.
+func skipSummary(n int) string {
+	places := "places"
+	if n == 1 {
+		places = "place"
+	}
+	return fmt.Sprintf("dfmt: refactors skipped %d %s where they could not show the build stays the same (-v says where and why)", n, places)
 }

@@ -21,6 +21,8 @@ type job struct {
 	out      []byte        // for standard output
 	errOut   []byte        // for standard error
 	status   int           // exitOK, exitDiffers or exitError
+
+	skippedSites int // places where a refactor asked for did not apply
 }
 
 // failedJob is a job that failed before it could be scheduled, such as a
@@ -66,6 +68,10 @@ type scheduler struct {
 	budget *budget
 	wg     sync.WaitGroup
 	status chan int
+
+	// skippedSites is the jobs' skippedSites added up; final once wait
+	// returns.
+	skippedSites int
 }
 
 func newScheduler(process func(*job), stdout, stderr io.Writer) *scheduler {
@@ -141,6 +147,7 @@ func (s *scheduler) print(stdout, stderr io.Writer) {
 			stderr.Write(j.errOut)
 		}
 		status = max(status, j.status)
+		s.skippedSites += j.skippedSites
 		j.out, j.errOut = nil, nil
 		s.budget.release(j.weight)
 	}
