@@ -235,10 +235,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // versionString is the line --version prints.
 func versionString() string {
+	bi, _ := debug.ReadBuildInfo()
+	return versionLine(version, bi)
+}
+
+// versionLine is the --version line for a binary linked with version (may
+// be empty) and built as bi (may be nil): the release named at link time,
+// else the module version that "go install ...@vX.Y.Z" records (or the
+// pseudo-version a build in a clone gets), else the VCS revision, else
+// "(devel)"; then the BuildKit whose parser dfmt matches.
+func versionLine(version string, bi *debug.BuildInfo) string {
 	v := version
 	var buildkit string
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		if v == "" {
+	if bi != nil {
+		if v == "" && bi.Main.Version != "(devel)" {
 			v = bi.Main.Version
 		}
 		for _, d := range bi.Deps {
@@ -246,11 +256,18 @@ func versionString() string {
 				buildkit = d.Version
 			}
 		}
-		if v == "" || v == "(devel)" {
+		if v == "" {
+			var rev, dirty string
 			for _, s := range bi.Settings {
-				if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-					v = "(devel " + s.Value[:12] + ")"
+				switch {
+				case s.Key == "vcs.revision" && len(s.Value) >= 12:
+					rev = s.Value[:12]
+				case s.Key == "vcs.modified" && s.Value == "true":
+					dirty = "+dirty"
 				}
+			}
+			if rev != "" {
+				v = "(devel " + rev + dirty + ")"
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -279,4 +280,29 @@ func (f *faultyTemp) Sync() error {
 		return &fs.PathError{Op: "sync", Path: f.Name(), Err: f.err}
 	}
 	return f.tempFile.Sync()
+}
+
+func TestVersionLine(t *testing.T) {
+	bk := []*debug.Module{{Path: "github.com/moby/buildkit", Version: "v0.34.2"}}
+	vcs := []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"}}
+	tests := []struct {
+		linked string
+		bi     *debug.BuildInfo
+		want   string
+	}{
+		{"", nil, "dfmt (devel)"},
+		{"v9.9.9", nil, "dfmt v9.9.9"},
+		// go install github.com/dfmt/dfmt/cmd/dfmt@v1.2.3
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}, Deps: bk}, "dfmt v1.2.3 (buildkit v0.34.2)"},
+		{"v2.0.0", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}, Deps: bk}, "dfmt v2.0.0 (buildkit v0.34.2)"},
+		// go build in a clone, with and without VCS stamping
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Deps: bk, Settings: vcs}, "dfmt (devel 0123456789ab+dirty) (buildkit v0.34.2)"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs[:1]}, "dfmt (devel 0123456789ab)"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Deps: bk}, "dfmt (devel) (buildkit v0.34.2)"},
+	}
+	for _, tt := range tests {
+		if got := versionLine(tt.linked, tt.bi); got != tt.want {
+			t.Errorf("versionLine(%q, %+v) = %q, want %q", tt.linked, tt.bi, got, tt.want)
+		}
+	}
 }
