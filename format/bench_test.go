@@ -9,15 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dfmt/dfmt/format/formattest"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
 // benchCorpus reads every file of $DFMT_CORPUS/valid.
 func benchCorpus(b *testing.B) (srcs [][]byte, size int64) {
-	dir := os.Getenv("DFMT_CORPUS")
-	if dir == "" {
-		b.Skip("DFMT_CORPUS not set: the benchmarks run over the corpus")
-	}
+	dir := formattest.CorpusDir(b)
 	err := filepath.WalkDir(filepath.Join(dir, "valid"), func(path string, d os.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
 			return err

@@ -7,7 +7,7 @@ package format
 // *Error. The corpus lives outside the repository (it is never copied in):
 // point DFMT_CORPUS at it, e.g.
 //
-//	DFMT_CORPUS=/work/shared/corpus go test ./format -run TestCorpus -v
+//	DFMT_CORPUS=../shared/corpus go test ./format -run TestCorpus -v
 //
 // Layout: valid/<project>/<file>, invalid/<project>/<file>,
 // parser-testfiles/{testfiles/<name>/Dockerfile, testfiles-negative/<name>/Dockerfile,
@@ -25,6 +25,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dfmt/dfmt/format/formattest"
 )
 
 // Properties checked per file; the numbers are those of the summary.
@@ -83,16 +85,7 @@ func (r *corpusResult) fail(prop int, format string, args ...any) {
 // corpusDir returns the corpus root from DFMT_CORPUS, or skips the test.
 func corpusDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("DFMT_CORPUS")
-	if dir == "" {
-		t.Skip("DFMT_CORPUS not set: set it to the Dockerfile corpus directory " +
-			"(with valid/, invalid/, parser-testfiles/) to run the corpus property test, " +
-			"e.g. DFMT_CORPUS=/work/shared/corpus go test ./format -run TestCorpus")
-	}
-	if fi, err := os.Stat(filepath.Join(dir, "valid")); err != nil || !fi.IsDir() {
-		t.Skipf("DFMT_CORPUS=%q has no valid/ directory: corpus absent, skipping the corpus property test", dir)
-	}
-	return dir
+	return formattest.CorpusDir(t)
 }
 
 // corpusFiles lists the corpus in a stable order.

@@ -11,19 +11,13 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/dfmt/dfmt/format/formattest"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
 // loweringCorpus returns the corpus named by DFMT_CORPUS, or skips the test.
 func loweringCorpus(t testing.TB) string {
-	dir := os.Getenv("DFMT_CORPUS")
-	if dir == "" {
-		t.Skip("DFMT_CORPUS not set: the corpus checks need the corpus of real Dockerfiles")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("DFMT_CORPUS=%s: %v", dir, err)
-	}
-	return dir
+	return formattest.CorpusDir(t)
 }
 
 // loweringFiles lists the regular files below dir/sub, sorted.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dfmt/dfmt/format/formattest"
 )
 
 // formatShell formats src and reports what became of each shell body.
@@ -163,16 +165,10 @@ type shellFigures struct {
 // parses as shell is kept for a reason other than a heredoc: the aim of
 // rule 15 is that every such body is laid out.
 //
-//	DFMT_CORPUS=/work/shared/corpus go test ./format -run TestShellCorpus -v
+//	DFMT_CORPUS=../shared/corpus go test ./format -run TestShellCorpus -v
 func TestShellCorpus(t *testing.T) {
-	root := os.Getenv("DFMT_CORPUS")
-	if root == "" {
-		t.Skip("DFMT_CORPUS not set")
-	}
+	root := formattest.CorpusDir(t)
 	dir := filepath.Join(root, "valid")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no corpus: %v", err)
-	}
 	var fig shellFigures
 	files := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {

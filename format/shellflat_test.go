@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/dfmt/dfmt/format/formattest"
 )
 
 // walkerTokens lays out body through the parser and the walker, as
@@ -122,10 +124,7 @@ func TestFlatTokens(t *testing.T) {
 // TestFlatTokensMatchWalker holds flatTokens to the walker on every shell
 // body of the corpus it reads.
 func TestFlatTokensMatchWalker(t *testing.T) {
-	root := os.Getenv("DFMT_CORPUS")
-	if root == "" {
-		t.Skip("DFMT_CORPUS not set: the corpus half of this test needs the corpus")
-	}
+	root := formattest.CorpusDir(t)
 	bodies, flat := 0, 0
 	err := filepath.WalkDir(filepath.Join(root, "valid"), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {

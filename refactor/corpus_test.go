@@ -4,7 +4,7 @@ package refactor
 // that BuildKit accepts, must keep what BuildKit builds. The corpus lives
 // outside the repository; point DFMT_CORPUS at it:
 //
-//	DFMT_CORPUS=/work/shared/corpus go test ./refactor -run TestCorpus -v
+//	DFMT_CORPUS=../shared/corpus go test ./refactor -run TestCorpus -v
 //
 // For each file of $DFMT_CORPUS/valid and each refactor on its own:
 //
@@ -52,6 +52,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/formattest"
 )
 
 // corpusRun is the outcome of one refactor on one file.
@@ -62,10 +63,7 @@ type corpusRun struct {
 }
 
 func TestCorpus(t *testing.T) {
-	root := os.Getenv("DFMT_CORPUS")
-	if root == "" {
-		t.Skip("DFMT_CORPUS is not set: point it at the corpus (e.g. /work/shared/corpus) to run the refactors over it")
-	}
+	root := formattest.CorpusDir(t)
 	var files []string
 	err := filepath.WalkDir(filepath.Join(root, "valid"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

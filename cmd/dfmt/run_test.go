@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/formattest"
 )
 
 // fakeFormat stands in for format.Source in the tests of the command's own
@@ -649,10 +650,13 @@ func TestHugeFile(t *testing.T) {
 // time. The files come from $DFMT_CORPUS/valid when set.
 func TestManyFiles(t *testing.T) {
 	const n = 20000
+	// Before setup changes the directory: a relative DFMT_CORPUS is
+	// found from the repository.
+	corpus, haveCorpus := formattest.Corpus()
 	dir := setup(t, nil)
 	formatSource = format.Source
 	var samples [][]byte
-	if corpus := os.Getenv("DFMT_CORPUS"); corpus != "" {
+	if haveCorpus {
 		filepath.WalkDir(filepath.Join(corpus, "valid"), func(p string, d fs.DirEntry, err error) error {
 			// Small files only: the test is about the walk and the
 			// descriptors, not the formatter's speed.
@@ -707,7 +711,7 @@ func TestManyFiles(t *testing.T) {
 	if code == 2 || strings.Contains(stderr, "too many open files") {
 		t.Fatalf("status %d, stderr %.500s", code, stderr)
 	}
-	if code == 1 && len(os.Getenv("DFMT_CORPUS")) == 0 {
+	if code == 1 && !haveCorpus {
 		t.Errorf("status 1, stdout %.200s", stdout)
 	}
 	if stderr != "" {

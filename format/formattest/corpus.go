@@ -1,0 +1,75 @@
+// Package formattest holds what the tests of dfmt's packages share: for
+// now, finding the corpus of real Dockerfiles that they and the benchmarks
+// run over. The corpus lives outside the repository and is never copied
+// into it: DFMT_CORPUS names it, e.g.
+//
+//	DFMT_CORPUS=../shared/corpus go test ./...
+//
+// A relative DFMT_CORPUS is taken relative to the repository's root (the
+// folder holding go.mod), whichever package's tests read it, so that one
+// setting serves `go test ./...`.
+//
+// Layout: valid/<project>/<file>, invalid/<project>/<file>,
+// parser-testfiles/ (BuildKit's own parser test files), SOURCES.tsv.
+package formattest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// CorpusDir returns the corpus root named by DFMT_CORPUS, or skips the test or
+// benchmark with a message saying how to run it, when DFMT_CORPUS is unset
+// or names no corpus (a folder without valid/).
+func CorpusDir(tb testing.TB) string {
+	tb.Helper()
+	dir, why := lookup()
+	if why != "" {
+		tb.Skip(why)
+	}
+	return dir
+}
+
+// Corpus returns the corpus root named by DFMT_CORPUS, and false where
+// there is none, for a test that runs with or without it.
+func Corpus() (string, bool) {
+	dir, why := lookup()
+	return dir, why == ""
+}
+
+func lookup() (dir, why string) {
+	dir = os.Getenv("DFMT_CORPUS")
+	if dir == "" {
+		return "", "DFMT_CORPUS is not set: the corpus of real Dockerfiles is absent, so this test is skipped; " +
+			"run it with DFMT_CORPUS=../shared/corpus (relative to the repository's root)"
+	}
+	if !filepath.IsAbs(dir) {
+		if root, ok := moduleRoot(); ok {
+			dir = filepath.Join(root, dir)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "valid")); err != nil || !fi.IsDir() {
+		return "", "DFMT_CORPUS=" + os.Getenv("DFMT_CORPUS") + " names no corpus (no folder valid/ at " + dir + "), so this test is skipped"
+	}
+	return dir, ""
+}
+
+// moduleRoot is the nearest folder at or above the working directory (the
+// package's folder, under go test) that holds go.mod.
+func moduleRoot() (string, bool) {
+	d, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, true
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", false
+		}
+		d = parent
+	}
+}
