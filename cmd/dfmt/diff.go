@@ -35,10 +35,40 @@ func unifiedDiff(oldName, newName string, a, b []byte) []byte {
 	if bytes.Equal(a, b) {
 		return nil
 	}
-	lines := diffLines(string(a), string(b))
+	return formatDiff(oldName, newName, diffLines(string(a), string(b)))
+}
 
+// formatDiff is unifiedDiff for lines already diffed, which must hold a
+// change.
+func formatDiff(oldName, newName string, lines []diffLine) []byte {
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "--- %s\n+++ %s\n", oldName, newName)
+	for _, h := range hunks(lines, diffContext) {
+		fmt.Fprintf(&out, "@@ -%s +%s @@\n", hunkRange(h.oldStart, h.oldCount), hunkRange(h.newStart, h.newCount))
+		for _, l := range h.lines {
+			out.WriteByte(l.kind)
+			out.WriteString(l.text)
+			if !strings.HasSuffix(l.text, "\n") {
+				out.WriteString("\n\\ No newline at end of file\n")
+			}
+		}
+	}
+	return out.Bytes()
+}
+
+// A hunk is a run of changed lines with the unchanged lines around them.
+type hunk struct {
+	oldStart, newStart int // the lines of a and b before the hunk
+	oldCount, newCount int // the lines of a and b in the hunk
+	lines              []diffLine
+}
+
+// hunks groups the changes of a line diff into hunks with context unchanged
+// lines before and after each change, one hunk for changes whose contexts
+// touch, as diff -U context does. With no context each hunk is one run of
+// changed lines: what -d shows, less the context.
+func hunks(lines []diffLine, context int) []hunk {
+	var out []hunk
 	// oldNo and newNo count the lines of a and b before lines[i].
 	oldNo, newNo := 0, 0
 	for i := 0; i < len(lines); {
@@ -50,7 +80,7 @@ func unifiedDiff(oldName, newName string, a, b []byte) []byte {
 		if c == len(lines) {
 			break
 		}
-		start := max(c-diffContext, i)
+		start := max(c-context, i)
 		oldNo += start - i // lines[i:start] are all equal
 		newNo += start - i
 		// Extend the hunk over every change whose gap of equal lines to
@@ -64,36 +94,28 @@ func unifiedDiff(oldName, newName string, a, b []byte) []byte {
 			for eq < len(lines) && lines[eq].kind == ' ' {
 				eq++
 			}
-			if eq == len(lines) || eq-end > 2*diffContext {
+			if eq == len(lines) || eq-end > 2*context {
 				break
 			}
 			end = eq
 		}
-		stop := min(end+diffContext, len(lines))
+		stop := min(end+context, len(lines))
 
-		hunk := lines[start:stop]
-		oldCount, newCount := 0, 0
-		for _, l := range hunk {
+		h := hunk{oldStart: oldNo, newStart: newNo, lines: lines[start:stop]}
+		for _, l := range h.lines {
 			if l.kind != '+' {
-				oldCount++
+				h.oldCount++
 			}
 			if l.kind != '-' {
-				newCount++
+				h.newCount++
 			}
 		}
-		fmt.Fprintf(&out, "@@ -%s +%s @@\n", hunkRange(oldNo, oldCount), hunkRange(newNo, newCount))
-		for _, l := range hunk {
-			out.WriteByte(l.kind)
-			out.WriteString(l.text)
-			if !strings.HasSuffix(l.text, "\n") {
-				out.WriteString("\n\\ No newline at end of file\n")
-			}
-		}
-		oldNo += oldCount
-		newNo += newCount
+		out = append(out, h)
+		oldNo += h.oldCount
+		newNo += h.newCount
 		i = stop
 	}
-	return out.Bytes()
+	return out
 }
 
 // hunkRange is one side of a hunk header as GNU diff prints it: "start",

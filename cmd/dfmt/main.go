@@ -79,6 +79,11 @@ const (
 	maxIndent = 16
 )
 
+// getenv reads the command's environment. Unit tests that call run
+// directly replace it, so that running them in GitHub Actions does not turn
+// on annotations.
+var getenv = os.Getenv
+
 // version is the release, set at link time with
 // -ldflags "-X main.version=v1.2.3"; when empty it comes from the build info.
 var version = ""
@@ -105,6 +110,9 @@ Options:
       --stdin-filepath NAME
                          name standard input in messages and find its .editorconfig
   -v, --verbose          also say what was skipped and why
+      --annotate         with -l, -d or --check, also print a GitHub ::error
+                         command for each region that differs and each error
+                         (to stdout; to stderr with -d); on if GITHUB_ACTIONS=true
       --version          print the version
   -h, --help             print this help
 
@@ -116,6 +124,12 @@ differs; 2 on bad usage or a file that cannot be read, written or parsed.
 // config is what the flags ask for, shared read-only by the workers.
 type config struct {
 	write, list, diff, check bool
+
+	// annotate (--annotate, or GITHUB_ACTIONS=true) prints GitHub
+	// workflow commands for what differs and for errors; set only with
+	// -l, -d or --check. annotateStderr sends them to standard error,
+	// as with -d, whose diff on standard output must stay a patch.
+	annotate, annotateStderr bool
 
 	// verbose (-v) also says what was skipped and why: refactor sites,
 	// walked files that are not Dockerfiles.
@@ -153,6 +167,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		refactors   = fs.StringSliceP("refactor", "r", nil, "apply refactors `NAME[,NAME...]` (or all) before formatting")
 		listRefacts = fs.Bool("list-refactors", false, "list the refactors, what each does and when it is safe")
 		verbose     = fs.BoolP("verbose", "v", false, "also say what was skipped and why")
+		annotate    = fs.Bool("annotate", false, "with -l, -d or --check, also print GitHub workflow commands")
 		showVersion = fs.Bool("version", false, "print the version and exit")
 		help        = fs.BoolP("help", "h", false, "print this help")
 	)
@@ -187,6 +202,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdinPath: *stdinPath,
 		stdin:     stdin,
 		ec:        newEditorConfigs(),
+	}
+	if !fs.Changed("annotate") {
+		// GitHub Actions sets GITHUB_ACTIONS=true in every step; an
+		// explicit --annotate=false still turns annotations off.
+		*annotate = getenv("GITHUB_ACTIONS") == "true"
+	}
+	if *annotate && (cfg.list || cfg.diff || cfg.check) {
+		cfg.annotate = true
+		cfg.annotateStderr = cfg.diff
 	}
 	if fs.Changed("refactor") || *listRefacts {
 		// Refactors are parsed here so that wiring them in later is a

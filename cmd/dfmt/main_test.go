@@ -19,8 +19,18 @@ import (
 // TestMain lets the test binary be the dfmt command of the scripts in
 // testdata/script, as cmd/shfmt and gofumpt do.
 func TestMain(m *testing.M) {
+	// The unit tests that call run directly must not see the
+	// GITHUB_ACTIONS=true of a CI runner; the scripts set their own
+	// environment, which the command reads.
+	getenv = func(key string) string {
+		if key == "GITHUB_ACTIONS" {
+			return ""
+		}
+		return os.Getenv(key)
+	}
 	testscript.Main(m, map[string]func(){
 		"dfmt": func() {
+			getenv = os.Getenv
 			if err := installFaults(os.Getenv("DFMT_TEST_FAULT")); err != nil {
 				fmt.Fprintln(os.Stderr, "DFMT_TEST_FAULT:", err)
 				os.Exit(3)

@@ -26,16 +26,26 @@ var (
 // the results in order. It returns the exit status.
 func (c *config) runPaths(paths []string, stdout, stderr io.Writer) int {
 	s := newScheduler(c.process, stdout, stderr)
+	add := s.add
+	if c.annotate {
+		// A job that failed before it was scheduled (a path that does
+		// not exist, a directory that cannot be read) is never
+		// processed, and process annotates the errors of the others.
+		add = func(j *job) {
+			c.annotateErrors(j)
+			s.add(j)
+		}
+	}
 	for _, p := range paths {
 		if p == "-" {
 			name := stdinName
 			if c.stdinPath != "" {
 				name = c.stdinPath
 			}
-			s.add(&job{path: name, stdin: true, weight: exclusive})
+			add(&job{path: name, stdin: true, weight: exclusive})
 			continue
 		}
-		c.expand(p, s.add)
+		c.expand(p, add)
 	}
 	status := s.wait()
 	if s.skippedSites > 0 && !c.verbose {
@@ -51,6 +61,9 @@ func (c *config) process(j *job) {
 		// Messages written by refactors come before the job's own error.
 		if errBuf.Len() > 0 {
 			j.errOut = append(errBuf.Bytes(), j.errOut...)
+		}
+		if c.annotate {
+			c.annotateErrors(j)
 		}
 	}()
 
@@ -119,9 +132,16 @@ func (c *config) process(j *job) {
 		}
 		return
 	}
+	var lines []diffLine
+	if c.diff || c.annotate {
+		lines = diffLines(string(src), string(res))
+	}
 	if c.list || c.check {
 		j.out = append(j.out, j.path...)
 		j.out = append(j.out, '\n')
+	}
+	if c.annotate {
+		c.addAnnotations(j, diffAnnotations(c.annotationName(j), lines))
 	}
 	if c.list || c.diff || c.check {
 		j.status = exitDiffers
@@ -133,7 +153,7 @@ func (c *config) process(j *job) {
 	}
 	if c.diff {
 		name := filepath.ToSlash(j.path)
-		j.out = append(j.out, unifiedDiff(name+".orig", name, src, res)...)
+		j.out = append(j.out, formatDiff(name+".orig", name, lines)...)
 	}
 	if !quiet {
 		j.out = res

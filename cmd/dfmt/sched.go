@@ -21,6 +21,7 @@ type job struct {
 	out      []byte        // for standard output
 	errOut   []byte        // for standard error
 	status   int           // exitOK, exitDiffers or exitError
+	errs     []error       // what failed, for --annotate
 
 	skippedSites int // places where a refactor asked for did not apply
 }
@@ -37,6 +38,7 @@ func failedJob(path string, err error) *job {
 // fail records err as the job's error: it is printed and the file, if any,
 // is not written.
 func (j *job) fail(err error) {
+	j.errs = append(j.errs, err)
 	j.errOut = append(j.errOut, message(j.path, err)...)
 	j.errOut = append(j.errOut, '\n')
 	j.status = exitError
