@@ -96,8 +96,8 @@ type bkComparer struct {
 }
 
 // nonPOSIXShells are SHELL programs whose command lines are not POSIX shell:
-// there dfmt keeps words and spacing (style rule 15), and so the comparer
-// only allows white space outside quotes to change.
+// there dfmt keeps words and spacing (STYLE.md rule 15(e)), and so the
+// comparer only allows white space outside quotes to change.
 var nonPOSIXShells = map[string]bool{"cmd": true, "powershell": true, "pwsh": true}
 
 func (c *bkComparer) file(a, b *parser.Node) error {
@@ -546,7 +546,7 @@ func bkComments(src []byte, res *parser.Result) []bkComment {
 // sameComments reports the first comment of in that out lost, moved or
 // added. The multiset of texts must match (nothing lost or added), and so
 // must the sequence with each comment's place among the instructions
-// (style rule 18: a comment never moves to another instruction).
+// (STYLE.md rule 18: a comment never moves to another instruction).
 func sameComments(in, out []bkComment) error {
 	count := map[string]int{}
 	for _, c := range in {

@@ -54,7 +54,10 @@ const goldenDir = "../testdata/golden"
 // With -update (go test ./format -run TestGolden -update) the out or err
 // file of each archive is rewritten from the current formatter; review the
 // diff, since the expected files are meant to be written by hand from the
-// style rules.
+// rules of format/STYLE.md.
+//
+// A rule number in an archive's name (ruleNN-...) or comment ("Rule 12")
+// is that rule of format/STYLE.md; the shell_ archives test its rule 15.
 func TestGolden(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(goldenDir, "*.txtar"))
 	if err != nil {

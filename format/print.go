@@ -21,7 +21,7 @@ type piece struct {
 	s, e int
 	gap  gap // what stands before the piece
 	text string
-	sh   *shellPlan // a shell body printed in rule 15's layout (shell.go)
+	sh   *shellPlan // a shell body laid out by STYLE.md rule 15 (shell.go)
 }
 
 // brk is a line break of the source instruction: the joined text continues
@@ -354,7 +354,7 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 		if _, toks, ok, _ := jsonArray(text, a, b); ok {
 			ps = appendJSON(ps, text, toks)
 		} else if execLike(text[a:b]) {
-			ps = append(ps, piece{s: a, e: b}) // rule 9: not JSON, left as written
+			ps = append(ps, piece{s: a, e: b}) // STYLE.md rule 9: not JSON, left as written
 		} else {
 			fields(a, b)
 		}
@@ -439,8 +439,9 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, shell bool)
 		return appendJSON(ps, text, toks)
 	}
 	if execLike(text[a:b]) {
-		// Rule 9: text that looks like an exec form but is not valid JSON
-		// is left as written. Moving white space could make it valid.
+		// STYLE.md rule 9: text that looks like an exec form but is not
+		// valid JSON is left as written. Moving white space could make it
+		// valid.
 		return append(ps, piece{s: a, e: b, gap: gapSpace})
 	}
 	if shell {

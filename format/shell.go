@@ -1,8 +1,8 @@
 package format
 
-// This file lays out shell-form bodies (style rule 15). A body is parsed
-// once with mvdan.cc/sh/v3/syntax, and the parse is only used to cut the
-// body into tokens: words, assignments, redirections, operators and
+// This file lays out shell-form bodies (rule 15 of STYLE.md). A body is
+// parsed once with mvdan.cc/sh/v3/syntax, and the parse is only used to cut
+// the body into tokens: words, assignments, redirections, operators and
 // reserved words, each with the shell nesting it sits at. The printer then
 // prints every token's bytes as written and decides only what stands
 // between two tokens: one space, nothing, or a line break where the author
@@ -28,7 +28,7 @@ import (
 type shellReason uint8
 
 const (
-	shellLaidOut     shellReason = iota // parsed and printed in rule 15's layout
+	shellLaidOut     shellReason = iota // parsed and laid out by STYLE.md rule 15
 	shellEscape                         // "# escape=`": a Windows file, not POSIX shell
 	shellNotPOSIX                       // a SHELL instruction names a shell that is not POSIX
 	shellWindows                        // the stage's base image is a Windows one
@@ -56,7 +56,7 @@ var shellReasonNames = [numShellReasons]string{
 
 func (r shellReason) String() string { return shellReasonNames[r] }
 
-// Token kinds, for the line-break rules of rule 15.
+// Token kinds, for the line breaks of STYLE.md rule 15(b).
 const (
 	tokPlain = iota
 	tokLead  // &&, ||, |, |&: begins the next line at a break
@@ -124,7 +124,7 @@ type parsedShell struct {
 }
 
 // posixShells are the SHELL programs whose command line is POSIX shell
-// (style rule 15: "no SHELL instruction naming another shell").
+// (STYLE.md rule 15(e)).
 var posixShells = map[string]bool{"sh": true, "bash": true, "dash": true, "ash": true, "ksh": true, "mksh": true}
 
 // windowsImage reports whether a FROM image is a Windows one, whose
@@ -899,12 +899,11 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 }
 
 // args marks the tokens from k on as going on with the command whose first
-// token is head. Rule 15 names the levels of if/for/while/case/{ }/( ); it
-// is silent on a command's own continued arguments, which dfmt indents as
-// shfmt does and as the docker-library images are written: one level
-// deeper than the line the command began on ("apt-get install \" on a
-// line of its own, then the packages one level deeper; on the RUN line,
-// the packages at rule 12's one level).
+// token is head. A command's continued arguments are indented as shfmt
+// does and as the docker-library images are written (STYLE.md rule 15(c)):
+// one level deeper than the line the command began on ("apt-get install \"
+// on a line of its own, then the packages one level deeper; on the RUN
+// line, the packages at rule 12's one level).
 func (w *shWalker) args(k, head int) {
 	if head >= len(w.toks) {
 		return

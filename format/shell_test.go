@@ -163,7 +163,7 @@ type shellFigures struct {
 // valid/ files, those laid out (changed, or already in the layout) and those
 // kept as written, by reason. It fails when a body in a POSIX context that
 // parses as shell is kept for a reason other than a heredoc: the aim of
-// rule 15 is that every such body is laid out.
+// STYLE.md rule 15 is that every such body is laid out.
 //
 //	DFMT_CORPUS=../shared/corpus go test ./format -run TestShellCorpus -v
 func TestShellCorpus(t *testing.T) {

@@ -7,8 +7,8 @@
 // With no path, or with "-", dfmt formats standard input to standard output.
 // A file is formatted whatever its name; a directory is walked recursively
 // and the Dockerfiles in it (Dockerfile, Containerfile, *.Dockerfile,
-// *.dockerfile, Dockerfile.*, Containerfile.*) are formatted. The project's
-// cli.md is the full contract; run "dfmt -h" for the flags.
+// *.dockerfile, Dockerfile.*, Containerfile.*) are formatted. The README's
+// Usage section says what the command does; run "dfmt -h" for the flags.
 package main
 
 import (
@@ -60,7 +60,7 @@ func gcForBigFiles() {
 	})
 }
 
-// Exit statuses, as in cli.md.
+// Exit statuses, as the README's Usage section states them.
 const (
 	exitOK      = 0 // done; with -l, -d or --check nothing differs
 	exitDiffers = 1 // with -l, -d or --check some file differs

@@ -32,8 +32,9 @@ func (e *writeError) Unwrap() error { return e.err }
 //     for a link after it was read, and nothing is written.
 //
 //   - Hard links. gofmt rewrites a file in place through a backup copy and
-//     so keeps its hard links, but an in-place write is not atomic, which
-//     cli.md demands. dfmt renames, like sed -i and shfmt: the name given is
+//     so keeps its hard links, but an in-place write is not atomic, and
+//     the README's Usage section promises that a crash leaves the old file
+//     or the new one. dfmt renames, like sed -i and shfmt: the name given is
 //     the new file, and other names of the old file keep the old text.
 //
 //   - Only a regular file that this process may write is written: the
