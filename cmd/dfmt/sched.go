@@ -119,6 +119,11 @@ func (s *scheduler) print(stdout, stderr io.Writer) {
 	var outErr error
 	for j := range s.order {
 		<-j.done
+		// A file's messages come before its output, which they are
+		// about, where both streams go to one terminal.
+		if len(j.errOut) > 0 {
+			stderr.Write(j.errOut)
+		}
 		if len(j.out) > 0 && outErr == nil {
 			if _, outErr = stdout.Write(j.out); outErr != nil {
 				// A closed pipe or a full disk: say so once, and keep
@@ -126,9 +131,6 @@ func (s *scheduler) print(stdout, stderr io.Writer) {
 				fmt.Fprintf(stderr, "dfmt: writing standard output: %s\n", errText(outErr))
 				status = exitError
 			}
-		}
-		if len(j.errOut) > 0 {
-			stderr.Write(j.errOut)
 		}
 		status = max(status, j.status)
 		j.out, j.errOut = nil, nil

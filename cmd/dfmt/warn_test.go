@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -9,7 +10,7 @@ import (
 
 // TestWarnings checks how the formatter's warnings are printed: on standard
 // error as "path:line:col: warning: message", in file order and argument
-// order, before the file's other messages on standard error, in every mode, and without a
+// order, before the file's other messages, in every mode, and without a
 // change to the exit status.
 func TestWarnings(t *testing.T) {
 	files := map[string]string{
@@ -57,6 +58,25 @@ func TestWarnings(t *testing.T) {
 	setup(t, files)
 	if _, stderr, code := dfmt("", "-w", "w/a.Dockerfile"); code != 0 || stderr != warnA || readString(t, "w/a.Dockerfile") != "FROM a\nWARN\n" {
 		t.Errorf("-w: status %d, stderr %q, file %q", code, stderr, readString(t, "w/a.Dockerfile"))
+	}
+}
+
+// TestWarningsFirst checks that where standard output and standard error
+// are one stream, a file's warnings come before its output.
+func TestWarningsFirst(t *testing.T) {
+	setup(t, map[string]string{"a.Dockerfile": "from a\nWARN\n", "b.Dockerfile": "WARN\nfrom b\n"})
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"a.Dockerfile", "b.Dockerfile"}, "a.Dockerfile:2:1: warning: fake warning\nFROM a\nWARN\nb.Dockerfile:1:1: warning: fake warning\nWARN\nFROM b\n"},
+		{[]string{"-l", "a.Dockerfile", "b.Dockerfile"}, "a.Dockerfile:2:1: warning: fake warning\na.Dockerfile\nb.Dockerfile:1:1: warning: fake warning\nb.Dockerfile\n"},
+	} {
+		var both bytes.Buffer
+		run(tt.args, strings.NewReader(""), &both, &both)
+		if both.String() != tt.want {
+			t.Errorf("%v: one stream reads\n%s\nwant\n%s", tt.args, both.String(), tt.want)
+		}
 	}
 }
 
