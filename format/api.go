@@ -23,6 +23,23 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg)
 }
 
+// Warning is a remark on a file that formats: a comment that reads like an
+// escape hatch (# dfmt:ignore, # dfmt:off, # dfmt:on) but is none, or a
+// hatch that does nothing where it stands. A warning changes nothing in
+// the output. Line and Col are 1-based; Col is the byte column of the word
+// after the comment's '#' (a byte order mark not counted). Msg is lower
+// case, without a final period.
+type Warning struct {
+	Line int
+	Col  int
+	Msg  string
+}
+
+// String returns the warning as "line:col: message".
+func (w Warning) String() string {
+	return fmt.Sprintf("%d:%d: %s", w.Line, w.Col, w.Msg)
+}
+
 // Source formats a whole Dockerfile. It returns an *Error, and no output,
 // for a file BuildKit's parser rejects. An empty file or one of comments only
 // is formatted, not rejected.

@@ -45,3 +45,27 @@ func ExampleSource_error() {
 	// Output:
 	// 2:1: unterminated heredoc
 }
+
+func ExampleFormat_warnings() {
+	src := []byte("FROM alpine\n" +
+		"# dfmt:ignore vendored as is\n" +
+		"run   ./configure   --prefix=/usr\n" +
+		"# dfmt: off\n" +
+		"run   make\n")
+
+	res, err := format.Format(src, format.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(string(res.Out))
+	for _, w := range res.Warnings {
+		fmt.Println(w)
+	}
+	// Output:
+	// FROM alpine
+	// # dfmt:ignore vendored as is
+	// run   ./configure   --prefix=/usr
+	// # dfmt: off
+	// RUN make
+	// 4:3: dfmt directive "dfmt: off" has a blank around its colon (want dfmt:off)
+}

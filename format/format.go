@@ -12,9 +12,15 @@ type Result struct {
 	// Fallbacks lists the 1-based lines of instructions that the safety check
 	// found changed by the printer and that were therefore printed as written.
 	Fallbacks []int
+	// Warnings lists, in file order, the comments that look like escape
+	// hatches but are none, and the hatches that do nothing where they
+	// stand (see Warning).
+	Warnings []Warning
 }
 
-// Format is Source with a report of the safety check's fallbacks.
+// Format is Source with a report of the safety check's fallbacks and of
+// the warnings on the file's escape hatches. A file BuildKit rejects has
+// an error and no Result, so no warnings.
 //
 // The safety check lowers the input and the output to what BuildKit sees
 // (see LNode) and compares them instruction by instruction; an instruction
@@ -26,8 +32,8 @@ func Format(src []byte, opts Options) (*Result, error) {
 	if f.Err != nil {
 		return nil, f.Err
 	}
-	res := &Result{}
 	p := newPrinter(f, opts)
+	res := &Result{Warnings: p.hatch.warnings}
 	sc := printScratch.Get().(*printerScratch)
 	p.ps, p.brks = sc.ps[:0], sc.brks[:0]
 	defer func() {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,6 +34,7 @@ var fuzzSeeds = []string{
 	"\n# escape=`\nFROM a\nRUN echo `\n",
 	"  # syntax=x\nFROM a\n",
 	"# dfmt:off\nrun  a\n# dfmt:on\nrun  b\n# dfmt:ignore\nrun  c\n",
+	"# dfmt:ignore why\nfrom  a\n  # dfmt:off x \nrun  a\n# dfmt: on\n#dfmt:on\ty\nRUN a \\\n  # dfmt:ignor\n  b\n# dfmt:ignore\n\n",
 	"FROM a\nRUN a\\\\\\\nrun b\n",
 	"FROM a\nHEALTHCHECK --interval=5s cmd curl x\nhealthcheck none\n",
 	"FROM a\nfrobnicate  x \\\n  y\n",
@@ -47,7 +49,9 @@ var fuzzSeeds = []string{
 //     instruction, which BuildKit rejects and dfmt formats, excepted);
 //   - when it succeeds: no safety-check fallback, formatting the output again
 //     changes nothing, and BuildKit builds the same from the output as from
-//     the input (see sameBuildAs).
+//     the input (see sameBuildAs);
+//   - the warnings stand on lines of the input, one a line at most, in
+//     order, and the output draws the same ones.
 //
 // The second argument picks the options: Indent is mode&7 (0 is the default
 // 4) and mode&8 asks for tabs.
@@ -90,6 +94,13 @@ func FuzzFormat(f *testing.F) {
 		if len(res.Fallbacks) != 0 {
 			t.Fatalf("safety check fell back on lines %v", res.Fallbacks)
 		}
+		lines := bytes.Count(src, []byte("\n")) + 1
+		for i, w := range res.Warnings {
+			if w.Line < 1 || w.Line > lines || w.Col < 1 || w.Msg == "" ||
+				i > 0 && w.Line <= res.Warnings[i-1].Line {
+				t.Errorf("warning %q out of place or order (%d lines)", w, lines)
+			}
+		}
 		res2, err := format.Format(res.Out, opts)
 		if err != nil {
 			t.Fatalf("formatting the output fails: %v; output:\n%q", err, res.Out)
@@ -100,10 +111,23 @@ func FuzzFormat(f *testing.F) {
 		if len(res2.Fallbacks) != 0 {
 			t.Fatalf("formatting the output: safety check fell back on lines %v", res2.Fallbacks)
 		}
+		// The output keeps every comment where it stands to the
+		// instructions: it draws the same warnings, lines aside.
+		if a, b := warningMsgs(res.Warnings), warningMsgs(res2.Warnings); !slices.Equal(a, b) {
+			t.Fatalf("the output's warnings differ from the input's:\n%q\n%q", a, b)
+		}
 		if msg := oracle.sameBuildAs(res.Out); msg != "" {
 			t.Fatalf("the output does not build what the input builds: %s\ninput:\n%q\noutput:\n%q", msg, src, res.Out)
 		}
 	})
+}
+
+func warningMsgs(ws []format.Warning) []string {
+	var msgs []string
+	for _, w := range ws {
+		msgs = append(msgs, w.Msg)
+	}
+	return msgs
 }
 
 // FuzzParse checks the lossless tree alone: any bytes print back verbatim.

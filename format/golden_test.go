@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,10 +27,12 @@ const goldenDir = "../testdata/golden"
 // Each archive is a txtar file (golang.org/x/tools/txtar format; its leading
 // comment says what the case is about) holding these files:
 //
-//	in     the input Dockerfile
-//	out    the expected output, or
-//	err    the expected error text, e.g. "3:1: unterminated heredoc"
-//	opts   optional, one option a line: "indent=N" or "tabs"
+//	in        the input Dockerfile
+//	out       the expected output, or
+//	err       the expected error text, e.g. "3:1: unterminated heredoc"
+//	opts      optional, one option a line: "indent=N" or "tabs"
+//	warnings  optional, the expected warnings (Result.Warnings) of an out
+//	          case, one a line as "line:col: message"; without it, none
 //
 // A txtar file cannot hold every byte sequence, so the contents of in and out
 // are decoded first:
@@ -45,11 +48,11 @@ const goldenDir = "../testdata/golden"
 // Tabs and trailing white space are written as they are.
 //
 // For each case the test asserts that the output equals out (or the error
-// equals err), that formatting out again gives out (idempotence), that
-// Parse(in).Verbatim() gives back in, that the safety check reported no
-// fallbacks, and, with BuildKit's parser as the oracle, that BuildKit accepts
-// the input of an out case and rejects that of an err case, and builds the
-// same from out as from in.
+// equals err), that the warnings are those of warnings, that formatting out
+// again gives out (idempotence), that Parse(in).Verbatim() gives back in,
+// that the safety check reported no fallbacks, and, with BuildKit's parser
+// as the oracle, that BuildKit accepts the input of an out case and rejects
+// that of an err case, and builds the same from out as from in.
 //
 // With -update (go test ./format -run TestGolden -update) the out or err
 // file of each archive is rewritten from the current formatter; review the
@@ -82,6 +85,8 @@ type goldenCase struct {
 	out     []byte // nil when the case expects an error
 	wantErr string
 	hasOut  bool
+	// warnings is the expected Result.Warnings, each as Warning.String.
+	warnings []string
 }
 
 func loadGolden(t testing.TB, path string) *goldenCase {
@@ -103,6 +108,8 @@ func loadGolden(t testing.TB, path string) *goldenCase {
 		case "err":
 			c.wantErr = strings.TrimSpace(string(f.data))
 			haveErr = true
+		case "warnings":
+			c.warnings = strings.Split(strings.TrimSuffix(string(f.data), "\n"), "\n")
 		case "opts":
 			c.opts, err = parseGoldenOpts(f.data)
 			if err != nil {
@@ -167,6 +174,13 @@ func runGolden(t *testing.T, path string) {
 	if !bytes.Equal(res.Out, c.out) {
 		t.Errorf("output differs from out:\n%s", lineDiff(c.out, res.Out))
 	}
+	var warnings []string
+	for _, w := range res.Warnings {
+		warnings = append(warnings, w.String())
+	}
+	if !slices.Equal(warnings, c.warnings) {
+		t.Errorf("warnings:\n got %q\nwant %q", warnings, c.warnings)
+	}
 	if src, err := format.Source(c.in, c.opts); err != nil || !bytes.Equal(src, res.Out) {
 		t.Errorf("Source differs from Format(...).Out: %q, %v", src, err)
 	}
@@ -196,7 +210,7 @@ func updateGolden(t *testing.T, path string, c *goldenCase, res *format.Result, 
 	var files []archiveFile
 	for _, f := range c.arch.files {
 		switch f.name {
-		case "out", "out.crlf", "err":
+		case "out", "out.crlf", "err", "warnings":
 		default:
 			files = append(files, f)
 		}
@@ -206,6 +220,13 @@ func updateGolden(t *testing.T, path string, c *goldenCase, res *format.Result, 
 	} else {
 		name, data := encodeGolden("out", res.Out)
 		files = append(files, archiveFile{name, data})
+		if len(res.Warnings) > 0 {
+			var b strings.Builder
+			for _, w := range res.Warnings {
+				b.WriteString(w.String() + "\n")
+			}
+			files = append(files, archiveFile{"warnings", []byte(b.String())})
+		}
 	}
 	c.arch.files = files
 	if err := os.WriteFile(path, c.arch.format(), 0o666); err != nil {

@@ -84,8 +84,9 @@ type printer struct {
 	indent string // one level
 	esc    byte
 	// keep marks instructions (by node index) to print as written.
-	keep map[int]bool
-	sh   shellState
+	keep  map[int]bool
+	hatch hatches // what the file's escape hatches keep as written
+	sh    shellState
 
 	// Scratch reused from one instruction to the next.
 	ps   []piece
@@ -93,7 +94,7 @@ type printer struct {
 }
 
 func newPrinter(f *File, opts Options) *printer {
-	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape}
+	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape, hatch: readHatches(f)}
 	if len(f.Lines) > 0 && bytes.HasSuffix(f.Lines[0].EOL, []byte("\r\n")) {
 		p.eol = []byte("\r\n")
 	}
@@ -201,25 +202,16 @@ func (p *printer) gapLine(c int) {
 	p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
 }
 
-func commentWord(text []byte) string {
-	t := bytes.TrimSpace(text)
-	t = bytes.TrimPrefix(t, []byte("#"))
-	return string(bytes.TrimSpace(t))
-}
-
 func (p *printer) print() []byte {
 	f := p.f
 	if f.BOM {
 		p.out = append(p.out, bom...)
 	}
 	started, blank := false, false
-	off := false
+	offEnd := 0 // the nodes before it are in a dfmt:off region
 	for k, n := range f.Nodes {
-		if off {
+		if k < offEnd {
 			p.verbatim(n)
-			if n.Kind == CommentNode && commentWord(f.Lines[n.Start].Text) == "dfmt:on" {
-				off = false
-			}
 			continue
 		}
 		if n.Kind == BlankNode {
@@ -238,8 +230,8 @@ func (p *printer) print() []byte {
 		switch n.Kind {
 		case CommentNode:
 			p.line(text)
-			if commentWord(text) == "dfmt:off" {
-				off = true
+			if e, ok := p.hatch.off[k]; ok {
+				offEnd = e
 			}
 		case DirectiveNode:
 			// A directive's value may end in blanks it needs.
@@ -249,9 +241,7 @@ func (p *printer) print() []byte {
 			}
 			p.line(text)
 		case InstructionNode:
-			ignore := k > 0 && f.Nodes[k-1].Kind == CommentNode && f.Nodes[k-1].End == n.Start &&
-				commentWord(f.Lines[n.Start-1].Text) == "dfmt:ignore"
-			if ignore || p.keep[k] || !p.instruction(n) {
+			if p.hatch.ignore[k] || p.keep[k] || !p.instruction(n) {
 				p.verbatim(n)
 			}
 		default:

@@ -104,7 +104,7 @@ func load(src []byte) (*file, error) {
 	off := false
 	for k, n := range pf.Nodes {
 		if n.Kind == format.CommentNode {
-			switch commentWord(pf.Lines[n.Start].Text) {
+			switch format.EscapeHatch(pf.Lines[n.Start].Text) {
 			case "dfmt:off":
 				off = true
 			case "dfmt:on":
@@ -120,7 +120,7 @@ func load(src []byte) (*file, error) {
 		case off:
 			in.kept = "dfmt:off"
 		case k > 0 && pf.Nodes[k-1].Kind == format.CommentNode && pf.Nodes[k-1].End == n.Start &&
-			commentWord(pf.Lines[n.Start-1].Text) == "dfmt:ignore":
+			format.EscapeHatch(pf.Lines[n.Start-1].Text) == "dfmt:ignore":
 			in.kept = "dfmt:ignore"
 		}
 		switch in.kw {

@@ -12,10 +12,10 @@ import (
 	"github.com/dfmt/dfmt/format"
 )
 
-// formatSource is format.Source; unit tests of the command's own
+// formatSource is format.Format; unit tests of the command's own
 // machinery (writing, reading, ordering) swap in a stand-in so that they do
 // not hang on the details of the style.
-var formatSource = format.Source
+var formatSource = format.Format
 
 var (
 	errNotRegular = errors.New("not a regular file")
@@ -56,11 +56,13 @@ func (c *config) runPaths(paths []string, stdout, stderr io.Writer) int {
 
 // process formats one job; it runs on a worker.
 func (c *config) process(j *job) {
-	var errBuf bytes.Buffer
+	var warnBuf, errBuf bytes.Buffer
 	defer func() {
-		// Messages written by refactors come before the job's own error.
-		if errBuf.Len() > 0 {
-			j.errOut = append(errBuf.Bytes(), j.errOut...)
+		// The file's warnings come first, then the messages written by
+		// refactors, then the job's own error.
+		if warnBuf.Len()+errBuf.Len() > 0 {
+			warnBuf.Write(errBuf.Bytes())
+			j.errOut = append(warnBuf.Bytes(), j.errOut...)
 		}
 		if c.annotate {
 			c.annotateErrors(j)
@@ -107,8 +109,8 @@ func (c *config) process(j *job) {
 		return
 	}
 
-	opts, warnings, err := c.options(j)
-	j.warnings = warnings
+	opts, ecWarnings, err := c.options(j)
+	j.shared = ecWarnings
 	if err != nil {
 		j.fail(err)
 		return
@@ -119,10 +121,23 @@ func (c *config) process(j *job) {
 		j.fail(err)
 		return
 	}
-	res, err := formatSource(in, opts)
+	fres, err := formatSource(in, opts)
 	if err != nil {
 		j.fail(err)
 		return
+	}
+	res := fres.Out
+	warnings := fres.Warnings
+	if len(c.refactors) > 0 && !bytes.Equal(in, src) {
+		// The refactors may have moved lines: the warnings must name the
+		// lines of the file as the author has it. (A refactor leaves
+		// comments alone, so the warnings are the same ones.)
+		if orig, err := formatSource(src, opts); err == nil {
+			warnings = orig.Warnings
+		}
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(&warnBuf, "%s:%d:%d: warning: %s\n", j.path, w.Line, w.Col, w.Msg)
 	}
 
 	quiet := c.list || c.diff || c.check || c.write

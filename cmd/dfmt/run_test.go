@@ -17,12 +17,13 @@ import (
 	"github.com/dfmt/dfmt/format/formattest"
 )
 
-// fakeFormat stands in for format.Source in the tests of the command's own
+// fakeFormat stands in for format.Format in the tests of the command's own
 // machinery, so that they test reading, writing and ordering whatever the
 // printer does: it upper-cases a leading "from" or "run", drops trailing
-// blanks, rejects a line "ENV PATH", and prints its options for a line
-// "SHOWOPTS".
-func fakeFormat(src []byte, opts format.Options) ([]byte, error) {
+// blanks, rejects a line "ENV PATH", prints its options for a line
+// "SHOWOPTS", and warns of a line "WARN".
+func fakeFormat(src []byte, opts format.Options) (*format.Result, error) {
+	res := &format.Result{}
 	var out []byte
 	for i, line := range splitLines(string(src)) {
 		body := strings.TrimRight(line, "\r\n")
@@ -32,6 +33,8 @@ func fakeFormat(src []byte, opts format.Options) ([]byte, error) {
 			return nil, &format.Error{Line: i + 1, Col: 1, Msg: "env must have two arguments"}
 		case "SHOWOPTS":
 			body = fmt.Sprintf("# indent=%d tabs=%v", opts.Indent, opts.Tabs)
+		case "WARN":
+			res.Warnings = append(res.Warnings, format.Warning{Line: i + 1, Col: 1, Msg: "fake warning"})
 		}
 		body = strings.TrimRight(body, " \t")
 		if k, rest, ok := strings.Cut(body, " "); ok && (k == "from" || k == "run") {
@@ -40,7 +43,8 @@ func fakeFormat(src []byte, opts format.Options) ([]byte, error) {
 		out = append(out, body...)
 		out = append(out, end...)
 	}
-	return out, nil
+	res.Out = out
+	return res, nil
 }
 
 // setup makes a temporary directory holding files, changes into it, puts
@@ -190,7 +194,7 @@ func TestOrder(t *testing.T) {
 		files[name] = text
 		args = append(args, name)
 	}
-	slow := func(src []byte, opts format.Options) ([]byte, error) {
+	slow := func(src []byte, opts format.Options) (*format.Result, error) {
 		// The first files are the slowest.
 		if bytes.Count(src, []byte("\n")) < 50 {
 			time.Sleep(time.Millisecond)
@@ -378,7 +382,7 @@ func TestWriteRaces(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := setup(t, map[string]string{"d/Dockerfile": "from a\n", "d/z.Dockerfile": "from z\n"})
 			target := filepath.Join(dir, "d", "Dockerfile")
-			formatSource = func(src []byte, opts format.Options) ([]byte, error) {
+			formatSource = func(src []byte, opts format.Options) (*format.Result, error) {
 				if string(src) == "from a\n" {
 					if err := tt.change(target); err != nil {
 						t.Error(err)
@@ -608,7 +612,7 @@ func TestIndentOptions(t *testing.T) {
 // that file only), and a line just under the limit is formatted.
 func TestLongLines(t *testing.T) {
 	dir := setup(t, nil)
-	formatSource = format.Source
+	formatSource = format.Format
 	long := "FROM alpine\nRUN echo " + strings.Repeat("a", 60000) + "\n"
 	huge := "FROM alpine\nRUN echo " + strings.Repeat("a", 1<<20) + "\n"
 	writeFiles(t, dir, map[string]string{"long.Dockerfile": long, "huge.Dockerfile": huge})
@@ -629,7 +633,7 @@ func TestHugeFile(t *testing.T) {
 		t.Skip("100 MB file in -short mode")
 	}
 	dir := setup(t, nil)
-	formatSource = format.Source
+	formatSource = format.Format
 	var big bytes.Buffer
 	big.WriteString("FROM alpine\n")
 	for big.Len() < 100<<20 {
@@ -654,7 +658,7 @@ func TestManyFiles(t *testing.T) {
 	// found from the repository.
 	corpus, haveCorpus := formattest.Corpus()
 	dir := setup(t, nil)
-	formatSource = format.Source
+	formatSource = format.Format
 	var samples [][]byte
 	if haveCorpus {
 		filepath.WalkDir(filepath.Join(corpus, "valid"), func(p string, d fs.DirEntry, err error) error {

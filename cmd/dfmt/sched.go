@@ -16,12 +16,12 @@ type job struct {
 	explicit bool   // named on the command line, not found by a walk
 	weight   int64  // expected memory, for the budget; exclusive if unknown
 
-	done     chan struct{} // closed when out, errOut, warnings and status are final
-	warnings []string      // for standard error, each printed once in a run
-	out      []byte        // for standard output
-	errOut   []byte        // for standard error
-	status   int           // exitOK, exitDiffers or exitError
-	errs     []error       // what failed, for --annotate
+	done   chan struct{} // closed when out, errOut, warnings and status are final
+	shared []string      // warnings about files many jobs share, each printed once in a run
+	out    []byte        // for standard output
+	errOut []byte        // for standard error
+	status int           // exitOK, exitDiffers or exitError
+	errs   []error       // what failed, for --annotate
 
 	skippedSites int // places where a refactor asked for did not apply
 }
@@ -131,11 +131,16 @@ func (s *scheduler) print(stdout, stderr io.Writer) {
 		<-j.done
 		// A warning about a file that many jobs share, such as an
 		// .editorconfig, is said once, before the first job it concerns.
-		for _, w := range j.warnings {
+		for _, w := range j.shared {
 			if !warned[w] {
 				warned[w] = true
 				fmt.Fprintln(stderr, w)
 			}
+		}
+		// A file's messages come before its output, which they are
+		// about, where both streams go to one terminal.
+		if len(j.errOut) > 0 {
+			stderr.Write(j.errOut)
 		}
 		if len(j.out) > 0 && outErr == nil {
 			if _, outErr = stdout.Write(j.out); outErr != nil {
@@ -144,9 +149,6 @@ func (s *scheduler) print(stdout, stderr io.Writer) {
 				fmt.Fprintf(stderr, "dfmt: writing standard output: %s\n", errText(outErr))
 				status = exitError
 			}
-		}
-		if len(j.errOut) > 0 {
-			stderr.Write(j.errOut)
 		}
 		status = max(status, j.status)
 		s.skippedSites += j.skippedSites
