@@ -86,9 +86,9 @@ func TestWarningsFirst(t *testing.T) {
 func TestWarningsRefactored(t *testing.T) {
 	setup(t, map[string]string{"Dockerfile": "FROM a\nRUN a\n\nRUN b\n# dfmt:of\nRUN c\n"})
 	formatSource = format.Format
-	stdout, stderr, code := dfmt("", "-l", "-r", "merge-runs", "Dockerfile")
+	stdout, stderr, code := dfmt("", "-l", "-v", "-r", "merge-runs", "Dockerfile")
 	want := `Dockerfile:5:3: warning: unknown dfmt directive "dfmt:of" (want dfmt:ignore, dfmt:off or dfmt:on)` + "\n" +
-		`Dockerfile:6: merge-runs: skipped: not merged with the RUN at line 4: the comment "# dfmt:of" at line 5 applies to one instruction` + "\n"
+		`Dockerfile:6:1: merge-runs: skipped: not merged with the RUN at line 4: the comment "# dfmt:of" at line 5 applies to one instruction` + "\n"
 	if code != 1 || stdout != "Dockerfile\n" || stderr != want {
 		t.Errorf("status %d, stdout %q, stderr:\n%s\nwant:\n%s", code, stdout, stderr, want)
 	}
