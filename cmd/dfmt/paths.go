@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dfmt/dfmt/format"
 )
 
 // skipDirs are the directories a walk never enters: version control
@@ -73,6 +76,28 @@ func isDockerfileName(name string) bool {
 // Dockerfile, whatever its content: the others only suggest one.
 func isExactDockerfileName(name string) bool {
 	return name == "Dockerfile" || name == "Containerfile"
+}
+
+// notDockerfile says why src, the content of a walked file whose name only
+// suggests a Dockerfile, is not one, or returns "" if it may be one: it
+// holds an instruction BuildKit does not know, as a Python script's import,
+// a Jinja template's {{ or {% line or an ERB template's <% do. The words
+// are read by the formatter's own parser, so parser directives, comments
+// and heredoc bodies are not instructions, and a keyword is known exactly
+// when BuildKit would know it. The keyword is quoted as written, as
+// BuildKit's "unknown instruction" error quotes it.
+func notDockerfile(src []byte) string {
+	for _, n := range format.Parse(src).Nodes {
+		// An instruction whose arguments failed to parse has no lowering,
+		// but only known keywords parse their arguments.
+		if n.Kind != format.InstructionNode || n.Lowered == nil {
+			continue
+		}
+		if !format.KnownInstruction(n.Lowered.Keyword()) {
+			return fmt.Sprintf("unknown instruction %q at line %d", n.Lowered.Value, n.Start+1)
+		}
+	}
+	return ""
 }
 
 // expand turns one command-line path into jobs, in order.

@@ -95,3 +95,38 @@ func TestIsExactDockerfileName(t *testing.T) {
 		}
 	}
 }
+
+// TestNotDockerfile checks what makes a walked file's content not a
+// Dockerfile: an instruction BuildKit does not know, and nothing else.
+func TestNotDockerfile(t *testing.T) {
+	for _, tt := range []struct{ src, want string }{
+		{"", ""},
+		{"FROM a\nRUN b\n", ""},
+		{"from a\nrun b\n", ""},
+		{"import os\n", `unknown instruction "import" at line 1`},
+		{"FROM a\n\n# c\nRNU make\n", `unknown instruction "RNU" at line 4`},
+		{"{{ .Base }}\n", `unknown instruction "{{" at line 1`},
+		{"FROM a\n{%- if x -%}\n", `unknown instruction "{%-" at line 2`},
+		{"<%= base %>\n", `unknown instruction "<%=" at line 1`},
+		{"\xef\xbb\xbfimport os\n", `unknown instruction "import" at line 1`},
+		{"FROM a\r\nimport os\r\n", `unknown instruction "import" at line 2`},
+		// Continuation lines belong to the instruction they continue.
+		{"RUN a \\\n  import b\n", ""},
+		{"# escape=`\nRUN a `\nimport b\n", ""},
+		// Not instructions: parser directives, comments, heredoc bodies,
+		// an empty continuation line.
+		{"# syntax=docker/dockerfile:1\n#import\n", ""},
+		{"  # {{ x }}\nFROM a\n", ""},
+		{"FROM a\nRUN <<EOF\nimport os\n{{ x }}\nEOF\n", ""},
+		{"FROM a\nCOPY <<one <<two /\nimport\none\n{%\ntwo\n", ""},
+		// The first unknown instruction is the one named.
+		{"FROM a\nENV PATH\nimport os\n{{ x }}\n", `unknown instruction "import" at line 3`},
+		// Non-ASCII letters do not make a keyword: BuildKit compares bytes.
+		{"ſhell [\"sh\"]\n", `unknown instruction "ſhell" at line 1`},
+		{"RUN\xffx\n", `unknown instruction "RUN\xffx" at line 1`},
+	} {
+		if got := notDockerfile([]byte(tt.src)); got != tt.want {
+			t.Errorf("notDockerfile(%q) = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}

@@ -37,7 +37,16 @@ func (c *config) runPaths(paths []string, stdout, stderr io.Writer) int {
 		}
 		c.expand(p, s.add)
 	}
-	return s.wait()
+	status := s.wait()
+	if n := s.skipped; n > 0 && !c.verbose {
+		// After everything else: it is about the run, not one file.
+		if n == 1 {
+			fmt.Fprintln(stderr, "dfmt: skipped 1 file that is not a Dockerfile (-v names it)")
+		} else {
+			fmt.Fprintf(stderr, "dfmt: skipped %d files that are not Dockerfiles (-v names them)\n", n)
+		}
+	}
+	return status
 }
 
 // process formats one job; it runs on a worker.
@@ -80,6 +89,14 @@ func (c *config) process(j *job) {
 	}
 	if len(src) > bigFile {
 		gcForBigFiles()
+	}
+	if !j.explicit && !j.stdin && !isExactDockerfileName(filepath.Base(j.path)) {
+		// The walk took the file for its name; its content has the last
+		// word, before anything else can call it an error.
+		if why := notDockerfile(src); why != "" {
+			j.skip(why, c.verbose)
+			return
+		}
 	}
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		// BuildKit's parser would take the bytes, but no Dockerfile holds

@@ -16,10 +16,11 @@ type job struct {
 	explicit bool   // named on the command line, not found by a walk
 	weight   int64  // expected memory, for the budget; exclusive if unknown
 
-	done   chan struct{} // closed when out, errOut and status are final
-	out    []byte        // for standard output
-	errOut []byte        // for standard error
-	status int           // exitOK, exitDiffers or exitError
+	done    chan struct{} // closed when out, errOut and status are final
+	out     []byte        // for standard output
+	errOut  []byte        // for standard error
+	status  int           // exitOK, exitDiffers or exitError
+	skipped bool          // left alone: a walked file that is not a Dockerfile
 }
 
 // failedJob is a job that failed before it could be scheduled, such as a
@@ -37,6 +38,16 @@ func (j *job) fail(err error) {
 	j.errOut = append(j.errOut, message(j.path, err)...)
 	j.errOut = append(j.errOut, '\n')
 	j.status = exitError
+}
+
+// skip records that the job's file is not a Dockerfile after all, and why:
+// it is left alone, without an error. With verbose (-v) the reason is its
+// message, at its place in the output; without, runPaths counts it.
+func (j *job) skip(why string, verbose bool) {
+	j.skipped = true
+	if verbose {
+		j.errOut = append(j.errOut, j.path+": skipped: not a Dockerfile: "+why+"\n"...)
+	}
 }
 
 // exclusive is the weight of a job whose size is unknown: it runs with no
@@ -65,6 +76,10 @@ type scheduler struct {
 	budget *budget
 	wg     sync.WaitGroup
 	status chan int
+
+	// skipped counts the jobs printed that were skipped; it is final
+	// once wait returns.
+	skipped int
 }
 
 func newScheduler(process func(*job), stdout, stderr io.Writer) *scheduler {
@@ -131,6 +146,9 @@ func (s *scheduler) print(stdout, stderr io.Writer) {
 			stderr.Write(j.errOut)
 		}
 		status = max(status, j.status)
+		if j.skipped {
+			s.skipped++
+		}
 		j.out, j.errOut = nil, nil
 		s.budget.release(j.weight)
 	}
