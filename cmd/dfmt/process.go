@@ -26,17 +26,11 @@ var (
 // the results in order. It returns the exit status.
 func (c *config) runPaths(paths []string, stdout, stderr io.Writer) int {
 	s := newScheduler(c.process, stdout, stderr)
-	for _, p := range paths {
-		if p == "-" {
-			name := stdinName
-			if c.stdinPath != "" {
-				name = c.stdinPath
-			}
-			s.add(&job{path: name, stdin: true, weight: exclusive})
-			continue
-		}
-		c.expand(p, s.add)
+	name := stdinName
+	if c.stdinPath != "" {
+		name = c.stdinPath
 	}
+	c.addJobs(paths, name, s.add)
 	status := s.wait()
 	if n := s.skipped; n > 0 && !c.verbose {
 		// After everything else: it is about the run, not one file.
