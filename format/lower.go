@@ -789,3 +789,10 @@ func knownKeyword(low string) string {
 
 // known reports whether BuildKit dispatches on the lower-case keyword k.
 func known(k string) bool { return knownKeyword(k) != "" }
+
+// KnownInstruction reports whether BuildKit dispatches on the instruction
+// keyword kw, in any case: whether an instruction so named can be in a
+// Dockerfile. BuildKit's parser reads any word as a keyword (so Parse
+// does); it is the build that rejects an unknown one, as dfmt's walk does a
+// file that holds one (a Python import, a template's {{ or {%).
+func KnownInstruction(kw string) bool { return known(keyword(kw)) }

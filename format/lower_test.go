@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/dfmt/dfmt/format/formattest"
+	bkcommand "github.com/moby/buildkit/frontend/dockerfile/command"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
@@ -325,4 +326,21 @@ func FuzzLowering(f *testing.F) {
 			t.Fatalf("%q: %v", src, err)
 		}
 	})
+}
+
+// TestKnownInstruction holds the exported test to BuildKit's list of
+// commands, in any case, and to nothing else.
+func TestKnownInstruction(t *testing.T) {
+	for c := range bkcommand.Commands {
+		for _, kw := range []string{c, strings.ToUpper(c), strings.ToUpper(c[:1]) + c[1:]} {
+			if !KnownInstruction(kw) {
+				t.Errorf("KnownInstruction(%q) = false", kw)
+			}
+		}
+	}
+	for _, kw := range []string{"", "import", "{{", "{%", "<%", "RNU", "froms", "\u017fhell", "RUN\xff", "run "} {
+		if KnownInstruction(kw) {
+			t.Errorf("KnownInstruction(%q) = true", kw)
+		}
+	}
 }

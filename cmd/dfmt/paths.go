@@ -1,10 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dfmt/dfmt/format"
 )
 
 // skipDirs are the directories a walk never enters: version control
@@ -75,40 +78,104 @@ func isExactDockerfileName(name string) bool {
 	return name == "Dockerfile" || name == "Containerfile"
 }
 
+// notDockerfile says why src, the content of a walked file whose name only
+// suggests a Dockerfile, is not one, or returns "" if it may be one: it
+// holds an instruction BuildKit does not know, as a Python script's import,
+// a Jinja template's {{ or {% line or an ERB template's <% do. The words
+// are read by the formatter's own parser, so parser directives, comments
+// and heredoc bodies are not instructions, and a keyword is known exactly
+// when BuildKit would know it. The keyword is quoted as written, as
+// BuildKit's "unknown instruction" error quotes it.
+func notDockerfile(src []byte) string {
+	for _, n := range format.Parse(src).Nodes {
+		// An instruction whose arguments failed to parse has no lowering,
+		// but only known keywords parse their arguments.
+		if n.Kind != format.InstructionNode || n.Lowered == nil {
+			continue
+		}
+		if !format.KnownInstruction(n.Lowered.Keyword()) {
+			return fmt.Sprintf("unknown instruction %q at line %d", n.Lowered.Value, n.Start+1)
+		}
+	}
+	return ""
+}
+
+// A walker turns the paths of the command line into jobs, in order, each
+// file once. It lives for one run.
+type walker struct {
+	add func(*job)
+
+	// seen holds the files given a job so far: a file named twice, named
+	// and also reached by a walk, or named through a link, is formatted
+	// once, where it first came. (Twice would also race: two workers
+	// writing one file each see the other's write as an edit.)
+	seen fileSet
+
+	// named holds the files named on the command line, which are
+	// formatted whatever their names or content, even where a walk
+	// reaches them first.
+	named fileSet
+}
+
+// addJobs adds the jobs for paths, in order: "-" is standard input, named stdin
+// in messages.
+func (c *config) addJobs(paths []string, stdin string, add func(*job)) {
+	w := &walker{add: add}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			w.named.add(fi)
+		}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			add(&job{path: stdin, stdin: true, weight: exclusive})
+			continue
+		}
+		w.expand(p)
+	}
+}
+
 // expand turns one command-line path into jobs, in order.
 //
 // A path named on the command line is always followed if it is a symbolic
 // link, as gofmt and find -H do: the user named it, so dfmt formats what it
 // points to (with -w, the file it points to is rewritten and the link is
 // left as it is). Links met while walking a directory are not followed, so
-// a walk never leaves the tree nor formats a file twice.
-func (c *config) expand(arg string, add func(*job)) {
+// a walk never leaves the tree.
+func (w *walker) expand(arg string) {
 	fi, err := os.Lstat(arg)
 	if err != nil {
-		add(failedJob(arg, err))
+		w.add(failedJob(arg, err))
 		return
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		if fi, err = os.Stat(arg); err != nil {
-			add(failedJob(arg, err))
+			w.add(failedJob(arg, err))
 			return
 		}
 	}
 	if fi.IsDir() {
-		c.walk(arg, add)
+		w.walk(arg)
 		return
 	}
-	add(&job{path: arg, explicit: true, weight: weightOf(fi)})
+	if w.seen.has(fi) {
+		return
+	}
+	w.seen.add(fi)
+	w.add(&job{path: arg, explicit: true, weight: weightOf(fi)})
 }
 
 // walk adds a job for each Dockerfile under dir, depth first in the sorted
 // order of os.ReadDir, as filepath.WalkDir does.
-func (c *config) walk(dir string, add func(*job)) {
+func (w *walker) walk(dir string) {
 	entries, err := readDir(dir)
 	if err != nil {
 		// ReadDir returns what it read before the error: report the
 		// directory, then carry on with those.
-		add(failedJob(dir, err))
+		w.add(failedJob(dir, err))
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -118,7 +185,7 @@ func (c *config) walk(dir string, add func(*job)) {
 		case t.IsDir():
 			// A directory named Dockerfile is walked like any other.
 			if !skipDirs[name] {
-				c.walk(p, add)
+				w.walk(p)
 			}
 		case t&fs.ModeSymlink != 0:
 			// Not followed; see expand.
@@ -127,15 +194,56 @@ func (c *config) walk(dir string, add func(*job)) {
 			// A FIFO, socket or device named like a Dockerfile: opening
 			// a FIFO would block the walk forever, so it is reported, not
 			// read.
-			add(failedJob(p, errNotRegular))
+			w.add(failedJob(p, errNotRegular))
 		default:
-			w := int64(0)
+			j := &job{path: p}
 			if fi, err := e.Info(); err == nil {
-				w = weightOf(fi)
+				if w.seen.has(fi) {
+					continue
+				}
+				w.seen.add(fi)
+				j.weight = weightOf(fi)
+				// Named on the command line as well: formatted whatever
+				// it holds, here, where it comes first.
+				j.explicit = w.named.has(fi)
 			}
-			add(&job{path: p, weight: w})
+			// Without its FileInfo, the file has most likely just gone:
+			// the worker that opens it will say so.
+			w.add(j)
 		}
 	}
+}
+
+// fileSet is a set of files by identity, the device and inode that
+// os.SameFile compares, so that two names of one file are one member.
+type fileSet struct {
+	ids map[fileID]bool
+	// others are files whose FileInfo carries no identity, on systems
+	// where only os.SameFile can tell; compared one by one.
+	others []fs.FileInfo
+}
+
+func (s *fileSet) has(fi fs.FileInfo) bool {
+	if id, ok := idOf(fi); ok {
+		return s.ids[id]
+	}
+	for _, o := range s.others {
+		if os.SameFile(o, fi) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *fileSet) add(fi fs.FileInfo) {
+	if id, ok := idOf(fi); ok {
+		if s.ids == nil {
+			s.ids = map[fileID]bool{}
+		}
+		s.ids[id] = true
+		return
+	}
+	s.others = append(s.others, fi)
 }
 
 // weightOf is the memory a job is expected to hold: its size for a regular

@@ -36,18 +36,20 @@ func (c *config) runPaths(paths []string, stdout, stderr io.Writer) int {
 			s.add(j)
 		}
 	}
-	for _, p := range paths {
-		if p == "-" {
-			name := stdinName
-			if c.stdinPath != "" {
-				name = c.stdinPath
-			}
-			add(&job{path: name, stdin: true, weight: exclusive})
-			continue
-		}
-		c.expand(p, add)
+	name := stdinName
+	if c.stdinPath != "" {
+		name = c.stdinPath
 	}
+	c.addJobs(paths, name, add)
 	status := s.wait()
+	// After everything else: these are about the run, not one file.
+	if n := s.skipped; n > 0 && !c.verbose {
+		if n == 1 {
+			fmt.Fprintln(stderr, "dfmt: skipped 1 file that is not a Dockerfile (-v names it)")
+		} else {
+			fmt.Fprintf(stderr, "dfmt: skipped %d files that are not Dockerfiles (-v names them)\n", n)
+		}
+	}
 	if s.skippedSites > 0 && !c.verbose {
 		fmt.Fprintln(stderr, skipSummary(s.skippedSites))
 	}
@@ -99,6 +101,14 @@ func (c *config) process(j *job) {
 	}
 	if len(src) > bigFile {
 		gcForBigFiles()
+	}
+	if !j.explicit && !j.stdin && !isExactDockerfileName(filepath.Base(j.path)) {
+		// The walk took the file for its name; its content has the last
+		// word, before anything else can call it an error.
+		if why := notDockerfile(src); why != "" {
+			j.skip(why, c.verbose)
+			return
+		}
 	}
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		// BuildKit's parser would take the bytes, but no Dockerfile holds

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ import (
 // machinery, so that they test reading, writing and ordering whatever the
 // printer does: it upper-cases a leading "from" or "run", drops trailing
 // blanks, rejects a line "ENV PATH", prints its options for a line
-// "SHOWOPTS", and warns of a line "WARN".
+// "SHOWOPTS", and warns of a line "USER warn" (a line BuildKit knows, so that a walk formats the file).
 func fakeFormat(src []byte, opts format.Options) (*format.Result, error) {
 	res := &format.Result{}
 	var out []byte
@@ -33,7 +34,7 @@ func fakeFormat(src []byte, opts format.Options) (*format.Result, error) {
 			return nil, &format.Error{Line: i + 1, Col: 1, Msg: "env must have two arguments"}
 		case "SHOWOPTS":
 			body = fmt.Sprintf("# indent=%d tabs=%v", opts.Indent, opts.Tabs)
-		case "WARN":
+		case "USER warn":
 			res.Warnings = append(res.Warnings, format.Warning{Line: i + 1, Col: 1, Msg: "fake warning"})
 		}
 		body = strings.TrimRight(body, " \t")
@@ -295,6 +296,59 @@ func TestWrite(t *testing.T) {
 		t.Error("unchanged file rewritten")
 	}
 	assertNoTemp(t, "a")
+}
+
+// TestOnce: a file reached twice (named twice, named and walked, through a
+// link or a hard link) is formatted once, where it first comes. Formatting
+// it twice with -w made two workers race, and one of them report
+// "changed while being formatted"; counting the calls catches that every
+// time, not only when the race is lost.
+func TestOnce(t *testing.T) {
+	for _, tt := range []struct {
+		args  []string
+		files int // how many distinct files the arguments reach
+	}{
+		{[]string{"Dockerfile", "Dockerfile"}, 1},
+		{[]string{"Dockerfile", "./Dockerfile", "link", "hard"}, 1},
+		{[]string{".", "Dockerfile"}, 2},
+		{[]string{"Dockerfile", "."}, 2},
+		{[]string{"link", ".", "sub", "."}, 2},
+		{[]string{"sub", "sub/../sub/x.Dockerfile", "subdir-link"}, 1},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			setup(t, map[string]string{"Dockerfile": "from a\n", "sub/x.Dockerfile": "from x\n"})
+			for _, l := range []struct{ old, new string }{{"Dockerfile", "link"}, {"sub", "subdir-link"}} {
+				if err := os.Symlink(l.old, l.new); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.Link("Dockerfile", "hard"); err != nil {
+				t.Fatal(err)
+			}
+			var mu sync.Mutex
+			calls := map[string]int{}
+			formatSource = func(src []byte, opts format.Options) (*format.Result, error) {
+				mu.Lock()
+				calls[string(src)]++
+				mu.Unlock()
+				// Long enough for a second worker to catch up.
+				time.Sleep(10 * time.Millisecond)
+				return fakeFormat(src, opts)
+			}
+			stdout, stderr, code := dfmt("", append([]string{"-w"}, tt.args...)...)
+			if code != 0 || stdout != "" || stderr != "" {
+				t.Errorf("status %d, stdout %q, stderr %q", code, stdout, stderr)
+			}
+			if len(calls) != tt.files {
+				t.Errorf("%d files formatted, want %d: %v", len(calls), tt.files, calls)
+			}
+			for src, n := range calls {
+				if n != 1 {
+					t.Errorf("%q formatted %d times", src, n)
+				}
+			}
+		})
+	}
 }
 
 // assertNoTemp fails if -w left a temporary file in dir.

@@ -16,12 +16,13 @@ type job struct {
 	explicit bool   // named on the command line, not found by a walk
 	weight   int64  // expected memory, for the budget; exclusive if unknown
 
-	done   chan struct{} // closed when out, errOut, warnings and status are final
-	shared []string      // warnings about files many jobs share, each printed once in a run
-	out    []byte        // for standard output
-	errOut []byte        // for standard error
-	status int           // exitOK, exitDiffers or exitError
-	errs   []error       // what failed, for --annotate
+	done    chan struct{} // closed when out, errOut, shared and status are final
+	shared  []string      // warnings about files many jobs share, each printed once in a run
+	out     []byte        // for standard output
+	errOut  []byte        // for standard error
+	status  int           // exitOK, exitDiffers or exitError
+	errs    []error       // what failed, for --annotate
+	skipped bool          // left alone: a walked file that is not a Dockerfile
 
 	skippedSites int // places where a refactor asked for did not apply
 }
@@ -42,6 +43,16 @@ func (j *job) fail(err error) {
 	j.errOut = append(j.errOut, message(j.path, err)...)
 	j.errOut = append(j.errOut, '\n')
 	j.status = exitError
+}
+
+// skip records that the job's file is not a Dockerfile after all, and why:
+// it is left alone, without an error. With verbose (-v) the reason is its
+// message, at its place in the output; without, runPaths counts it.
+func (j *job) skip(why string, verbose bool) {
+	j.skipped = true
+	if verbose {
+		j.errOut = append(j.errOut, j.path+": skipped: not a Dockerfile: "+why+"\n"...)
+	}
 }
 
 // exclusive is the weight of a job whose size is unknown: it runs with no
@@ -71,8 +82,10 @@ type scheduler struct {
 	wg     sync.WaitGroup
 	status chan int
 
-	// skippedSites is the jobs' skippedSites added up; final once wait
-	// returns.
+	// skipped counts the jobs printed that were skipped, and
+	// skippedSites adds up the jobs' skippedSites; both are final once
+	// wait returns.
+	skipped      int
 	skippedSites int
 }
 
@@ -152,6 +165,9 @@ func (s *scheduler) print(stdout, stderr io.Writer) {
 		}
 		status = max(status, j.status)
 		s.skippedSites += j.skippedSites
+		if j.skipped {
+			s.skipped++
+		}
 		j.out, j.errOut = nil, nil
 		s.budget.release(j.weight)
 	}

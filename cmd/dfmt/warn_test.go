@@ -14,10 +14,10 @@ import (
 // change to the exit status.
 func TestWarnings(t *testing.T) {
 	files := map[string]string{
-		"w/a.Dockerfile": "from a\nWARN\n",       // differs
-		"w/b.Dockerfile": "FROM b\nWARN\nWARN\n", // formatted
+		"w/a.Dockerfile": "from a\nUSER warn\n",            // differs
+		"w/b.Dockerfile": "FROM b\nUSER warn\nUSER warn\n", // formatted
 		"w/c.Dockerfile": "FROM c\n",
-		"bad/Dockerfile": "WARN\nENV PATH\n",
+		"bad/Dockerfile": "USER warn\nENV PATH\n",
 	}
 	const (
 		warnA = "w/a.Dockerfile:2:1: warning: fake warning\n"
@@ -30,18 +30,18 @@ func TestWarnings(t *testing.T) {
 		code           int
 		stdout, stderr string
 	}{
-		{args: []string{"w"}, stdout: "FROM a\nWARN\nFROM b\nWARN\nWARN\nFROM c\n", stderr: warnA + warnB},
+		{args: []string{"w"}, stdout: "FROM a\nUSER warn\nFROM b\nUSER warn\nUSER warn\nFROM c\n", stderr: warnA + warnB},
 		{args: []string{"-l", "w"}, code: 1, stdout: "w/a.Dockerfile\n", stderr: warnA + warnB},
 		{args: []string{"--check", "w"}, code: 1, stdout: "w/a.Dockerfile\n", stderr: warnA + warnB},
 		{args: []string{"-l", "w/b.Dockerfile"}, stderr: warnB},
 		{args: []string{"--check", "w/b.Dockerfile", "w/c.Dockerfile"}, stderr: warnB},
 		{args: []string{"-d", "w/b.Dockerfile"}, stderr: warnB},
 		{args: []string{"-w", "w/b.Dockerfile"}, stderr: warnB},
-		{args: []string{"w/c.Dockerfile", "w/b.Dockerfile", "w/a.Dockerfile"}, stdout: "FROM c\nFROM b\nWARN\nWARN\nFROM a\nWARN\n", stderr: warnB + warnA},
+		{args: []string{"w/c.Dockerfile", "w/b.Dockerfile", "w/a.Dockerfile"}, stdout: "FROM c\nFROM b\nUSER warn\nUSER warn\nFROM a\nUSER warn\n", stderr: warnB + warnA},
 		// A file in error has no warnings: it was not formatted.
 		{args: []string{"-l", "bad", "w/b.Dockerfile"}, code: 2, stderr: badE + warnB},
-		{stdin: "WARN\n", stdout: "WARN\n", stderr: "<standard input>:1:1: warning: fake warning\n"},
-		{stdin: "from a\nWARN\n", args: []string{"-l", "--stdin-filepath", "x/Dockerfile"}, code: 1, stdout: "x/Dockerfile\n", stderr: "x/Dockerfile:2:1: warning: fake warning\n"},
+		{stdin: "USER warn\n", stdout: "USER warn\n", stderr: "<standard input>:1:1: warning: fake warning\n"},
+		{stdin: "from a\nUSER warn\n", args: []string{"-l", "--stdin-filepath", "x/Dockerfile"}, code: 1, stdout: "x/Dockerfile\n", stderr: "x/Dockerfile:2:1: warning: fake warning\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " ")+"<"+tt.stdin, func(t *testing.T) {
@@ -56,7 +56,7 @@ func TestWarnings(t *testing.T) {
 
 	// -w writes a file that differs, and still warns.
 	setup(t, files)
-	if _, stderr, code := dfmt("", "-w", "w/a.Dockerfile"); code != 0 || stderr != warnA || readString(t, "w/a.Dockerfile") != "FROM a\nWARN\n" {
+	if _, stderr, code := dfmt("", "-w", "w/a.Dockerfile"); code != 0 || stderr != warnA || readString(t, "w/a.Dockerfile") != "FROM a\nUSER warn\n" {
 		t.Errorf("-w: status %d, stderr %q, file %q", code, stderr, readString(t, "w/a.Dockerfile"))
 	}
 }
@@ -64,12 +64,12 @@ func TestWarnings(t *testing.T) {
 // TestWarningsFirst checks that where standard output and standard error
 // are one stream, a file's warnings come before its output.
 func TestWarningsFirst(t *testing.T) {
-	setup(t, map[string]string{"a.Dockerfile": "from a\nWARN\n", "b.Dockerfile": "WARN\nfrom b\n"})
+	setup(t, map[string]string{"a.Dockerfile": "from a\nUSER warn\n", "b.Dockerfile": "USER warn\nfrom b\n"})
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"a.Dockerfile", "b.Dockerfile"}, "a.Dockerfile:2:1: warning: fake warning\nFROM a\nWARN\nb.Dockerfile:1:1: warning: fake warning\nWARN\nFROM b\n"},
+		{[]string{"a.Dockerfile", "b.Dockerfile"}, "a.Dockerfile:2:1: warning: fake warning\nFROM a\nUSER warn\nb.Dockerfile:1:1: warning: fake warning\nUSER warn\nFROM b\n"},
 		{[]string{"-l", "a.Dockerfile", "b.Dockerfile"}, "a.Dockerfile:2:1: warning: fake warning\na.Dockerfile\nb.Dockerfile:1:1: warning: fake warning\nb.Dockerfile\n"},
 	} {
 		var both bytes.Buffer
