@@ -1,6 +1,10 @@
 package format
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/dfmt/dfmt/format/syntax"
+)
 
 // Options configures the printer. The zero value is the canonical style:
 // continuation lines indented by four spaces.
@@ -11,17 +15,9 @@ type Options struct {
 	Tabs bool
 }
 
-// Error is a fault in a Dockerfile that BuildKit's parser rejects. Line and
-// Col are 1-based.
-type Error struct {
-	Line int
-	Col  int
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg)
-}
+// Error is a fault in a Dockerfile that BuildKit's parser rejects; see
+// syntax.Error.
+type Error = syntax.Error
 
 // Warning is a remark on a file that formats: a comment that reads like an
 // escape hatch (# dfmt:ignore, # dfmt:off, # dfmt:on) but is none, or a

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dfmt/dfmt/format/syntax"
+
 	"github.com/dfmt/dfmt/format/formattest"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
@@ -82,7 +84,7 @@ func BenchmarkParse(b *testing.B) {
 	srcs, size := benchCorpus(b)
 	parseAll := func() {
 		for _, src := range srcs {
-			Parse(src)
+			syntax.Parse(src)
 		}
 	}
 	perOp(b, size, parseAll)

@@ -26,6 +26,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dfmt/dfmt/format/syntax"
+
 	"github.com/dfmt/dfmt/format/formattest"
 )
 
@@ -187,7 +189,7 @@ func checkCorpusFile(root string, f corpusFile) *corpusResult {
 	}
 
 	// 1. Lossless tree.
-	if got := Parse(src).Verbatim(); !bytes.Equal(got, src) {
+	if got := syntax.Parse(src).Verbatim(); !bytes.Equal(got, src) {
 		r.fail(propRoundTrip, "Verbatim differs from the input: %s", firstLineDiff(string(src), string(got)))
 	}
 

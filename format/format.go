@@ -3,6 +3,8 @@ package format
 import (
 	"slices"
 	"sync"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // Result is the outcome of formatting one file.
@@ -28,7 +30,7 @@ type Result struct {
 // whole still differs (its directives, or its comments around FROM and
 // ARG), the input is returned unchanged.
 func Format(src []byte, opts Options) (*Result, error) {
-	f := Parse(src)
+	f := syntax.Parse(src)
 	if f.Err != nil {
 		return nil, f.Err
 	}
@@ -52,7 +54,7 @@ func Format(src []byte, opts Options) (*Result, error) {
 		if p.sh.ctxFor != f {
 			p.sh.contexts(f)
 		}
-		bad, whole := diffFiles(f, parse(out, true, f), p.sh.parsed, p.sh.ctx)
+		bad, whole := diffFiles(f, syntax.ParseLowering(out, f), p.sh.parsed, p.sh.ctx)
 		if !whole && len(bad) == 0 {
 			res.Out = out
 			return res, nil
@@ -89,7 +91,7 @@ var printScratch = sync.Pool{New: func() any { return new(printerScratch) }}
 // parsed holds shell bodies of a already parsed (by the printer), which
 // the comparison of shell text need not parse again; ctx says which
 // instructions' shell is not POSIX (see shellState.contexts).
-func diffFiles(a, b *File, parsed map[*LNode]parsedShell, ctx map[*Node]shellReason) (bad []int, whole bool) {
+func diffFiles(a, b *syntax.File, parsed map[*syntax.Lowered]parsedShell, ctx map[*syntax.Node]shellReason) (bad []int, whole bool) {
 	if b.Err != nil || a.Escape != b.Escape || len(a.Directives) != len(b.Directives) {
 		return nil, true
 	}
@@ -98,10 +100,10 @@ func diffFiles(a, b *File, parsed map[*LNode]parsedShell, ctx map[*Node]shellRea
 			return nil, true
 		}
 	}
-	if !slices.Equal(a.frontDirectives(), b.frontDirectives()) {
+	if !slices.Equal(a.FrontDirectives(), b.FrontDirectives()) {
 		return nil, true
 	}
-	ai, bl := instructions(a), b.lowered
+	ai, bl := instructions(a), b.Lowered
 	if len(ai) != len(bl) {
 		return nil, true
 	}
@@ -117,10 +119,10 @@ func diffFiles(a, b *File, parsed map[*LNode]parsedShell, ctx map[*Node]shellRea
 	return bad, false
 }
 
-func instructions(f *File) []int {
+func instructions(f *syntax.File) []int {
 	var out []int
 	for k, n := range f.Nodes {
-		if n.Kind == InstructionNode {
+		if n.Kind == syntax.InstructionNode {
 			out = append(out, k)
 		}
 	}

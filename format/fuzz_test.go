@@ -12,6 +12,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // maxFuzzInput caps fuzz inputs well under BuildKit's 64 KiB line limit, so
@@ -69,7 +70,7 @@ func FuzzFormat(f *testing.F) {
 		}
 		opts := format.Options{Indent: int(mode & 7), Tabs: mode&8 != 0}
 
-		if got := format.Parse(src).Verbatim(); !bytes.Equal(got, src) {
+		if got := syntax.Parse(src).Verbatim(); !bytes.Equal(got, src) {
 			t.Fatalf("Parse(src).Verbatim() differs from src:\n%s", lineDiff(src, got))
 		}
 
@@ -142,7 +143,7 @@ func FuzzParse(f *testing.F) {
 		if len(src) > maxFuzzInput {
 			t.Skip("input too large")
 		}
-		if got := format.Parse(src).Verbatim(); !bytes.Equal(got, src) {
+		if got := syntax.Parse(src).Verbatim(); !bytes.Equal(got, src) {
 			t.Fatalf("Parse(src).Verbatim() differs from src:\n%s", lineDiff(src, got))
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 var update = flag.Bool("update", false, "rewrite the out and err files of testdata/golden from the current formatter")
@@ -131,7 +132,7 @@ func loadGolden(t testing.TB, path string) *goldenCase {
 func runGolden(t *testing.T, path string) {
 	c := loadGolden(t, path)
 
-	if got := format.Parse(c.in).Verbatim(); !bytes.Equal(got, c.in) {
+	if got := syntax.Parse(c.in).Verbatim(); !bytes.Equal(got, c.in) {
 		t.Errorf("Parse(in).Verbatim() differs from in:\n%s", lineDiff(c.in, got))
 	}
 
@@ -196,7 +197,7 @@ func runGolden(t *testing.T, path string) {
 	if len(res2.Fallbacks) != 0 {
 		t.Errorf("formatting out: safety check fell back on lines %v", res2.Fallbacks)
 	}
-	if got := format.Parse(c.out).Verbatim(); !bytes.Equal(got, c.out) {
+	if got := syntax.Parse(c.out).Verbatim(); !bytes.Equal(got, c.out) {
 		t.Errorf("Parse(out).Verbatim() differs from out:\n%s", lineDiff(c.out, got))
 	}
 

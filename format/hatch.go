@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // The escape hatches of style rule 19 are comment lines between
@@ -127,11 +129,11 @@ func quoteShort(b []byte) string {
 // after it, and that text's 0-based byte offset in the line; nil when the
 // line is no comment.
 func hatchBody(text []byte) ([]byte, int) {
-	t := trimLeftSpace(text)
+	t := syntax.TrimLeftSpace(text)
 	if len(t) == 0 || t[0] != '#' {
 		return nil, 0
 	}
-	body := trimLeftSpace(t[1:])
+	body := syntax.TrimLeftSpace(t[1:])
 	return body, len(text) - len(body)
 }
 
@@ -160,7 +162,7 @@ type hatches struct {
 // continuation lines: BuildKit drops those lines, and dfmt reads no hatch
 // there. A dfmt:ignore or dfmt:off inside a region does nothing either,
 // but does no harm: no warning.
-func readHatches(f *File) hatches {
+func readHatches(f *syntax.File) hatches {
 	var hs hatches
 	warn := func(line, col int, msg string) {
 		hs.warnings = append(hs.warnings, Warning{Line: line + 1, Col: col + 1, Msg: msg})
@@ -168,10 +170,10 @@ func readHatches(f *File) hatches {
 	open := -1 // the dfmt:off node of the region the loop is in
 	for k, n := range f.Nodes {
 		switch n.Kind {
-		case CommentNode:
-		case InstructionNode:
-			for _, pt := range n.Parts {
-				if pt.Kind != CommentPart {
+		case syntax.CommentNode:
+		case syntax.InstructionNode:
+			for _, pt := range n.InstrLines {
+				if pt.Kind != syntax.CommentLine {
 					continue
 				}
 				text := f.Lines[pt.Line].Text
@@ -206,7 +208,7 @@ func readHatches(f *File) hatches {
 		case h == hatchOn:
 			warn(n.Start, col, "dfmt:on with no dfmt:off open")
 		case h == hatchIgnore:
-			if k+1 < len(f.Nodes) && f.Nodes[k+1].Kind == InstructionNode {
+			if k+1 < len(f.Nodes) && f.Nodes[k+1].Kind == syntax.InstructionNode {
 				if hs.ignore == nil {
 					hs.ignore = map[int]bool{}
 				}

@@ -3,6 +3,8 @@ package format
 import (
 	"bytes"
 	"strings"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // gap is how the printer fills the space before a piece of an instruction
@@ -36,49 +38,44 @@ type brk struct {
 type joined struct {
 	text   string
 	breaks []brk
-	first  Part
+	first  syntax.InstrLine
 }
-
-// Joined returns an instruction's text as BuildKit joins its lines, before
-// it splits off the keyword: the first line without its leading white space,
-// continuation characters, comment lines and empty lines dropped.
-func (f *File) Joined(n *Node) string { return n.joined }
 
 // join returns n's joined text and breaks; the breaks are appended to
 // buf[:0].
-func (f *File) join(n *Node, buf []brk) joined {
+func join(n *syntax.Node, buf []brk) joined {
 	j := joined{breaks: buf[:0]}
 	var pending []int
 	pos := 0
-	for k, pt := range n.Parts {
+	for k, pt := range n.InstrLines {
 		switch pt.Kind {
-		case SegmentPart:
+		case syntax.TextLine:
 			if k > 0 {
 				j.breaks = append(j.breaks, brk{pos: pos, comments: pending})
 				pending = nil
 			}
-			pos += pt.SegEnd - pt.SegStart
-		case CommentPart:
+			pos += pt.TextEnd - pt.TextStart
+		case syntax.CommentLine:
 			pending = append(pending, pt.Line)
 		}
 	}
 	// A continuation that ran into the end of the file.
-	for k := len(n.Parts) - 1; k >= 0; k-- {
-		if n.Parts[k].Kind == SegmentPart {
-			if n.Parts[k].Cont {
+	for k := len(n.InstrLines) - 1; k >= 0; k-- {
+		if n.InstrLines[k].Kind == syntax.TextLine {
+			if n.InstrLines[k].Cont {
 				j.breaks = append(j.breaks, brk{pos: pos, comments: pending})
 			}
 			break
 		}
 	}
-	j.text = n.joined
-	j.first = n.Parts[0]
+	j.text = n.Joined()
+	j.first = n.InstrLines[0]
 	return j
 }
 
 // printer prints a File in the canonical style.
 type printer struct {
-	f      *File
+	f      *syntax.File
 	out    []byte
 	eol    []byte
 	indent string // one level
@@ -93,7 +90,7 @@ type printer struct {
 	brks []brk
 }
 
-func newPrinter(f *File, opts Options) *printer {
+func newPrinter(f *syntax.File, opts Options) *printer {
 	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape, hatch: readHatches(f)}
 	if len(f.Lines) > 0 && bytes.HasSuffix(f.Lines[0].EOL, []byte("\r\n")) {
 		p.eol = []byte("\r\n")
@@ -143,8 +140,8 @@ func (p *printer) body(s, e int) {
 }
 
 // node prints a node as written (line ends aside).
-func (p *printer) verbatim(n *Node) {
-	if n.Kind == InstructionNode {
+func (p *printer) verbatim(n *syntax.Node) {
+	if n.Kind == syntax.InstructionNode {
 		p.raw(n.Start, n.BodyStart)
 		p.body(n.BodyStart, n.End)
 		return
@@ -156,15 +153,15 @@ func (p *printer) verbatim(n *Node) {
 // printed, must stay: without them a comment would become a directive (or a
 // shebang before directives), or a byte order mark that opens the line would
 // be stripped as the file's.
-func protectsStart(n *Node, printed, line []byte) bool {
-	if bytes.HasPrefix(line, bom) {
+func protectsStart(n *syntax.Node, printed, line []byte) bool {
+	if bytes.HasPrefix(line, syntax.BOM) {
 		return true
 	}
-	return n.Kind == CommentNode && wouldBeDirective(printed)
+	return n.Kind == syntax.CommentNode && syntax.WouldBeDirective(printed)
 }
 
 // comment returns the text a comment line is printed as.
-func (p *printer) comment(n *Node, first bool) []byte {
+func (p *printer) comment(n *syntax.Node, first bool) []byte {
 	text := p.f.Lines[n.Start].Text
 	// BuildKit reads a comment's text after its first byte, so an
 	// indented comment reads "# …": a description or a check keeps
@@ -174,13 +171,13 @@ func (p *printer) comment(n *Node, first bool) []byte {
 	// column 0 it is a shebang, after which BuildKit's frontend reads
 	// directives.
 	if !n.Description && string(bytes.TrimSpace(text)) != "#" &&
-		!(first && bytes.HasPrefix(trimLeftSpace(text), []byte("#!"))) {
-		text = trimLeftSpace(text)
+		!(first && bytes.HasPrefix(syntax.TrimLeftSpace(text), []byte("#!"))) {
+		text = syntax.TrimLeftSpace(text)
 	}
 	// Trailing blanks go, unless they are a directive's value
 	// ("# check= "): after a shebang the frontend reads directives
 	// from plain comments.
-	if t := p.trimTrailing(text); len(t) == len(text) || directiveValue(t) == directiveValue(text) {
+	if t := p.trimTrailing(text); len(t) == len(text) || syntax.DirectiveValue(t) == syntax.DirectiveValue(text) {
 		text = t
 	}
 	return text
@@ -199,13 +196,13 @@ func (p *printer) gapLine(c int) {
 		p.line([]byte{p.esc})
 		return
 	}
-	p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+	p.line(p.trimTrailing(syntax.TrimLeftSpace(p.f.Lines[c].Text)))
 }
 
 func (p *printer) print() []byte {
 	f := p.f
 	if f.BOM {
-		p.out = append(p.out, bom...)
+		p.out = append(p.out, syntax.BOM...)
 	}
 	started, blank := false, false
 	offEnd := 0 // the nodes before it are in a dfmt:off region
@@ -214,13 +211,13 @@ func (p *printer) print() []byte {
 			p.verbatim(n)
 			continue
 		}
-		if n.Kind == BlankNode {
+		if n.Kind == syntax.BlankNode {
 			blank = true
 			continue
 		}
 		first := !started
 		var text []byte
-		if n.Kind == CommentNode {
+		if n.Kind == syntax.CommentNode {
 			text = p.comment(n, first)
 		}
 		if blank && (started || protectsStart(n, text, f.Lines[n.Start].Text)) {
@@ -228,19 +225,19 @@ func (p *printer) print() []byte {
 		}
 		blank, started = false, true
 		switch n.Kind {
-		case CommentNode:
+		case syntax.CommentNode:
 			p.line(text)
 			if e, ok := p.hatch.off[k]; ok {
 				offEnd = e
 			}
-		case DirectiveNode:
+		case syntax.DirectiveNode:
 			// A directive's value may end in blanks it needs.
 			text := f.Lines[n.Start].Text
-			if t := p.trimTrailing(text); directiveValue(t) == directiveValue(text) {
+			if t := p.trimTrailing(text); syntax.DirectiveValue(t) == syntax.DirectiveValue(text) {
 				text = t
 			}
 			p.line(text)
-		case InstructionNode:
+		case syntax.InstructionNode:
 			if p.hatch.ignore[k] || p.keep[k] || !p.instruction(n) {
 				p.verbatim(n)
 			}
@@ -253,14 +250,14 @@ func (p *printer) print() []byte {
 
 // instruction prints n in the canonical style and reports whether it could;
 // when it returns false it has printed nothing.
-func (p *printer) instruction(n *Node) bool {
+func (p *printer) instruction(n *syntax.Node) bool {
 	if n.Lowered == nil {
 		return false
 	}
 	p.sh.cur = n
-	j := p.f.join(n, p.brks)
+	j := join(n, p.brks)
 	p.brks = j.breaks[:0]
-	if j.first.SegEnd == j.first.SegStart {
+	if j.first.TextEnd == j.first.TextStart {
 		return false // a lone continuation character opens it
 	}
 	pieces, ok := p.pieces(p.ps[:0], j.text, 0, len(j.text), n.Lowered)
@@ -287,7 +284,7 @@ func (p *printer) instruction(n *Node) bool {
 // upperKeyword returns the keyword kw in upper case, and in lower case as
 // BuildKit dispatches on it; ok is false for one BuildKit does not know.
 func upperKeyword(kw string) (upper, lower string, ok bool) {
-	lower = keyword(kw)
+	lower = syntax.LowerKeyword(kw)
 	upper, ok = upperKeywords[lower]
 	return upper, lower, ok
 }
@@ -295,8 +292,8 @@ func upperKeyword(kw string) (upper, lower string, ok bool) {
 // upperKeywords maps the known keywords to upper case. (A known keyword is
 // ASCII, so kw in upper case is its keyword's.)
 var upperKeywords = func() map[string]string {
-	m := make(map[string]string, len(keywords))
-	for _, k := range keywords {
+	m := make(map[string]string, len(syntax.Keywords))
+	for _, k := range syntax.Keywords {
 		m[k] = strings.ToUpper(k)
 	}
 	return m
@@ -306,42 +303,42 @@ var upperKeywords = func() map[string]string {
 // prints, mirroring how BuildKit splits it. ok is false for a keyword
 // BuildKit does not know.
 // The pieces are appended to ps.
-func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece, bool) {
-	c := splitCommand(text, s, e, p.esc)
-	kw, lk, known := upperKeyword(text[c.keyword.s:c.keyword.e])
+func (p *printer) pieces(ps []piece, text string, s, e int, ln *syntax.Lowered) ([]piece, bool) {
+	c := syntax.SplitCommand(text, s, e, p.esc)
+	kw, lk, known := upperKeyword(text[c.Keyword.S:c.Keyword.E])
 	if !known {
 		return nil, false
 	}
-	ps = append(ps, piece{s: c.keyword.s, e: c.keyword.e, text: kw})
-	for _, fl := range c.flags {
-		ps = append(ps, piece{s: fl.s, e: fl.e})
+	ps = append(ps, piece{s: c.Keyword.S, e: c.Keyword.E, text: kw})
+	for _, fl := range c.Flags {
+		ps = append(ps, piece{s: fl.S, e: fl.E})
 	}
-	a, b := c.args.s, c.args.e
+	a, b := c.Args.S, c.Args.E
 	// The "--" that ends the flags is no flag, but it is text.
-	if len(c.flags) > 0 || c.keyword.e < a {
+	if len(c.Flags) > 0 || c.Keyword.E < a {
 		last := ps[len(ps)-1].e
-		for _, w := range wsFields(text, last, a, 0) {
-			if text[w.s:w.e] == "--" {
-				ps = append(ps, piece{s: w.s, e: w.e})
+		for _, w := range syntax.Fields(text, last, a, 0) {
+			if text[w.S:w.E] == "--" {
+				ps = append(ps, piece{s: w.S, e: w.E})
 			}
 		}
 	}
 	if a == b {
 		return ps, true
 	}
-	words := func(sp []span) {
+	words := func(sp []syntax.Span) {
 		for _, w := range sp {
-			ps = append(ps, piece{s: w.s, e: w.e})
+			ps = append(ps, piece{s: w.S, e: w.E})
 		}
 	}
 	// fields appends the words of wsFields(text, a, b, 0) and returns
 	// how many.
 	fields := func(a, b int) int {
-		return eachWSField(text, a, b, 0, func(s, e int) { ps = append(ps, piece{s: s, e: e}) })
+		return syntax.EachField(text, a, b, 0, func(s, e int) { ps = append(ps, piece{s: s, e: e}) })
 	}
 	switch lk {
 	case "add", "copy", "volume":
-		if _, toks, ok, _ := jsonArray(text, a, b); ok {
+		if _, toks, ok, _ := syntax.JSONArray(text, a, b); ok {
 			ps = appendJSON(ps, text, toks)
 		} else if execLike(text[a:b]) {
 			ps = append(ps, piece{s: a, e: b}) // STYLE.md rule 9: not JSON, left as written
@@ -358,34 +355,34 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 		}
 	case "arg":
 		// The lowering split the words already.
-		words(ln.spans)
+		words(ln.Spans)
 	case "env", "label":
-		nv := nameVal{legacy: ln.legacy, spans: ln.spans}
-		if nv.legacy && len(nv.spans) == 2 && text[nv.spans[0].e-1] == p.esc {
+		nv := syntax.NameVal{Legacy: ln.Legacy, Spans: ln.Spans}
+		if nv.Legacy && len(nv.Spans) == 2 && text[nv.Spans[0].E-1] == p.esc {
 			// The key's last character escapes the first blank after it:
 			// no blank there can be moved without changing the words.
 			return nil, false
 		}
-		words(nv.spans)
+		words(nv.Spans)
 	case "maintainer", "stopsignal", "user", "workdir":
 		ps = append(ps, piece{s: a, e: b})
 	case "cmd", "entrypoint", "run", "shell":
 		ps = p.appendMaybeJSON(ps, text, a, b, lk != "shell")
 	case "healthcheck":
-		typ, cmd := healthSplit(text, a, b)
-		if typ.e == typ.s {
+		typ, cmd := syntax.HealthSplit(text, a, b)
+		if typ.E == typ.S {
 			// The text starts with a byte BuildKit's type split takes
 			// for white space but its trimming does not (0xA0): no type
 			// word to print.
 			return nil, false
 		}
-		pc := piece{s: typ.s, e: typ.e}
-		if t := text[typ.s:typ.e]; strings.EqualFold(t, "cmd") || strings.EqualFold(t, "none") {
+		pc := piece{s: typ.S, e: typ.E}
+		if t := text[typ.S:typ.E]; strings.EqualFold(t, "cmd") || strings.EqualFold(t, "none") {
 			pc.text = strings.ToUpper(t)
 		}
 		ps = append(ps, pc)
 		if cmd < b {
-			ps = p.appendMaybeJSON(ps, text, cmd, b, strings.EqualFold(text[typ.s:typ.e], "cmd"))
+			ps = p.appendMaybeJSON(ps, text, cmd, b, strings.EqualFold(text[typ.S:typ.E], "cmd"))
 		}
 	case "onbuild":
 		var ok bool
@@ -396,16 +393,16 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *LNode) ([]piece,
 	return ps, true
 }
 
-func appendJSON(ps []piece, text string, toks []span) []piece {
+func appendJSON(ps []piece, text string, toks []syntax.Span) []piece {
 	for i, t := range toks {
 		g := gapNone
-		if i > 0 && text[toks[i-1].s] == ',' {
+		if i > 0 && text[toks[i-1].S] == ',' {
 			g = gapSpace
 		}
 		if i == 0 {
 			g = gapSpace
 		}
-		ps = append(ps, piece{s: t.s, e: t.e, gap: g})
+		ps = append(ps, piece{s: t.S, e: t.E, gap: g})
 	}
 	return ps
 }
@@ -425,7 +422,7 @@ func execLike(text string) bool {
 }
 
 func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, shell bool) []piece {
-	if _, toks, ok, _ := jsonArray(text, a, b); ok {
+	if _, toks, ok, _ := syntax.JSONArray(text, a, b); ok {
 		return appendJSON(ps, text, toks)
 	}
 	if execLike(text[a:b]) {
@@ -450,7 +447,7 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, shell bool)
 		if i == 0 {
 			g = gapSpace
 		}
-		ps = append(ps, piece{s: w.s, e: w.e, gap: g})
+		ps = append(ps, piece{s: w.S, e: w.E, gap: g})
 	}
 	return ps
 }
@@ -469,20 +466,20 @@ func (p *printer) posixShell() bool {
 // (see topBlanks). It only finds where line breaks may be re-indented; it
 // does not parse shell. Where topBlanks cannot tell, the whole text is one
 // word, and its line breaks stay as written.
-func shellWords(text string, a, b int, esc byte) []span {
-	var out []span
+func shellWords(text string, a, b int, esc byte) []syntax.Span {
+	var out []syntax.Span
 	start := a
 	ok := topBlanks(text[a:b], esc, func(i, j int) {
 		if i > 0 {
-			out = append(out, span{start, a + i})
+			out = append(out, syntax.Span{S: start, E: a + i})
 		}
 		start = a + j
 	})
 	if !ok {
-		return []span{{a, b}}
+		return []syntax.Span{{S: a, E: b}}
 	}
 	if start < b {
-		out = append(out, span{start, b})
+		out = append(out, syntax.Span{S: start, E: b})
 	}
 	return out
 }
@@ -556,7 +553,7 @@ func (p *printer) emit(j joined, ps []piece) {
 				p.out = append(p.out, p.eol...)
 				for _, c := range b.comments {
 					p.out = append(p.out, cont...)
-					p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+					p.line(p.trimTrailing(syntax.TrimLeftSpace(p.f.Lines[c].Text)))
 				}
 				cur = b.pos
 				bi++

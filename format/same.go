@@ -7,14 +7,16 @@ import (
 	"sync"
 	"unicode"
 
-	"mvdan.cc/sh/v3/syntax"
+	sh "mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // sameNode reports whether BuildKit builds the same from x and y. Keywords,
 // FROM's AS and HEALTHCHECK's type compare without case, as BuildKit reads
 // them; shell-form text compares as shell (posix: POSIX shell); all else
 // exactly. known may be x's shell text already parsed.
-func sameNode(x, y *LNode, esc byte, posix bool, known parsedShell) bool {
+func sameNode(x, y *syntax.Lowered, esc byte, posix bool, known parsedShell) bool {
 	if x == nil || y == nil {
 		return x == y
 	}
@@ -70,7 +72,7 @@ func sameNode(x, y *LNode, esc byte, posix bool, known parsedShell) bool {
 // sameDescription compares the comments BuildKit reads above an
 // instruction: the description of FROM and ARG, and for every instruction
 // the check directive among them (linter.WithMergedConfigFromComments).
-func sameDescription(x, y *LNode) bool {
+func sameDescription(x, y *syntax.Lowered) bool {
 	if slices.Equal(x.PrevComment, y.PrevComment) {
 		return true
 	}
@@ -87,7 +89,7 @@ func prevCheck(comments []string) string {
 		if w := strings.TrimLeftFunc(c, unicode.IsSpace); len(w) < 5 || !strings.EqualFold(w[:5], "check") {
 			continue
 		}
-		if m := directiveRE.FindStringSubmatch(strings.TrimLeftFunc(c, unicode.IsSpace)); m != nil && strings.EqualFold(m[1], "check") {
+		if m := syntax.DirectiveRE.FindStringSubmatch(strings.TrimLeftFunc(c, unicode.IsSpace)); m != nil && strings.EqualFold(m[1], "check") {
 			return m[2]
 		}
 	}
@@ -132,22 +134,22 @@ func sameShell(a, b string, esc byte, posix bool, known parsedShell) bool {
 // shellTools is a parser for sameShell; making one is dearer than using
 // it, so they are pooled.
 type shellTools struct {
-	parser *syntax.Parser
+	parser *sh.Parser
 	reader strings.Reader
 }
 
 var shellPool = sync.Pool{New: func() any {
-	return &shellTools{parser: syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash))}
+	return &shellTools{parser: sh.NewParser(sh.KeepComments(false), sh.Variant(sh.LangBash))}
 }}
 
-func (t *shellTools) parse(s string) (*syntax.File, error) {
+func (t *shellTools) parse(s string) (*sh.File, error) {
 	t.reader.Reset(s)
 	return t.parser.Parse(&t.reader, "")
 }
 
 var (
-	posType      = reflect.TypeFor[syntax.Pos]()
-	commentsType = reflect.TypeFor[[]syntax.Comment]()
+	posType      = reflect.TypeFor[sh.Pos]()
+	commentsType = reflect.TypeFor[[]sh.Comment]()
 )
 
 // fieldsOf caches programFields: reflect's Field is too slow to ask for

@@ -21,7 +21,9 @@ import (
 	"strings"
 	"sync"
 
-	"mvdan.cc/sh/v3/syntax"
+	sh "mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // shellReason says why a shell-form body was laid out or kept as written.
@@ -93,7 +95,7 @@ type shellPlan struct {
 // layoutTools are what laying out a body takes. A parser is dear to make
 // and the buffers grow to fit, so they are pooled, as the check's are.
 type layoutTools struct {
-	parser *syntax.Parser
+	parser *sh.Parser
 	reader strings.Reader
 	walker shWalker
 	gaps   []shGap
@@ -102,25 +104,25 @@ type layoutTools struct {
 }
 
 var layoutPool = sync.Pool{New: func() any {
-	return &layoutTools{parser: syntax.NewParser(syntax.KeepComments(true), syntax.Variant(syntax.LangBash))}
+	return &layoutTools{parser: sh.NewParser(sh.KeepComments(true), sh.Variant(sh.LangBash))}
 }}
 
 // shellState is the printer's state for shell bodies.
 type shellState struct {
-	cur    *Node                 // the instruction being printed
-	ctx    map[*Node]shellReason // why each instruction's shell is not POSIX (absent: it is)
-	ctxFor *File
+	cur    *syntax.Node                 // the instruction being printed
+	ctx    map[*syntax.Node]shellReason // why each instruction's shell is not POSIX (absent: it is)
+	ctxFor *syntax.File
 	// record, when set (by tests), learns what became of each shell body.
-	record func(n *Node, r shellReason)
+	record func(n *syntax.Node, r shellReason)
 	// parsed keeps each body's parse, keyed by its instruction's
 	// lowering, for the safety check to compare the output's with.
-	parsed map[*LNode]parsedShell
+	parsed map[*syntax.Lowered]parsedShell
 }
 
 // parsedShell is a shell text and its parse.
 type parsedShell struct {
 	src string
-	f   *syntax.File
+	f   *sh.File
 }
 
 // posixShells are the SHELL programs whose command line is POSIX shell
@@ -157,12 +159,12 @@ func expandArgs(s string, args map[string]string) string {
 // shell as it ends. An ONBUILD trigger runs in a later build with the shell
 // the image ends with, so it counts as POSIX only if its stage's shell is
 // POSIX both where it stands and at the stage's end.
-func (s *shellState) contexts(f *File) {
+func (s *shellState) contexts(f *syntax.File) {
 	s.ctxFor = f
-	s.ctx = map[*Node]shellReason{}
+	s.ctx = map[*syntax.Node]shellReason{}
 	if f.Escape != '\\' {
 		for _, n := range f.Nodes {
-			if n.Kind == InstructionNode {
+			if n.Kind == syntax.InstructionNode {
 				s.ctx[n] = shellEscape
 			}
 		}
@@ -175,7 +177,7 @@ func (s *shellState) contexts(f *File) {
 	// FROM may name its image with.
 	var args map[string]string
 	seenFrom := false
-	var onbuilds []*Node
+	var onbuilds []*syntax.Node
 	endStage := func() {
 		if name != "" {
 			stages[name] = cur
@@ -190,7 +192,7 @@ func (s *shellState) contexts(f *File) {
 		onbuilds = onbuilds[:0]
 	}
 	for _, n := range f.Nodes {
-		if n.Kind != InstructionNode || n.Lowered == nil {
+		if n.Kind != syntax.InstructionNode || n.Lowered == nil {
 			continue
 		}
 		ln := n.Lowered
@@ -318,7 +320,7 @@ func (w *shWalker) flat() bool {
 
 // parseShell lays out body, the shell text of n, through the parser and
 // the walker, and keeps the parse for the safety check.
-func (p *printer) parseShell(t *layoutTools, body string, n *Node) shellReason {
+func (p *printer) parseShell(t *layoutTools, body string, n *syntax.Node) shellReason {
 	s := &p.sh
 	// A RUN's heredoc bodies follow its text as they follow a shell
 	// command; the tokens all lie in the text.
@@ -329,7 +331,7 @@ func (p *printer) parseShell(t *layoutTools, body string, n *Node) shellReason {
 		return shellParse
 	}
 	if s.parsed == nil {
-		s.parsed = map[*LNode]parsedShell{}
+		s.parsed = map[*syntax.Lowered]parsedShell{}
 	}
 	s.parsed[n.Lowered] = parsedShell{src, f}
 	w := &t.walker
@@ -376,13 +378,13 @@ func (w *shWalker) keepHeredocWords() {
 // hasExtGlob reports whether the body holds a bash extended glob such as
 // !(x). RUN's /bin/sh has none: it reads "!(" and what follows as other
 // syntax, quotes included, so mvdan's tokens are not the shell's there.
-func hasExtGlob(body string, f *syntax.File) bool {
+func hasExtGlob(body string, f *sh.File) bool {
 	if shellMarks(body)&markGlob == 0 {
 		return false
 	}
 	found := false
-	syntax.Walk(f, func(n syntax.Node) bool {
-		if _, ok := n.(*syntax.ExtGlob); ok {
+	sh.Walk(f, func(n sh.Node) bool {
+		if _, ok := n.(*sh.ExtGlob); ok {
 			found = true
 		}
 		return !found
@@ -394,7 +396,7 @@ func isBlankByte(c byte) bool { return c == ' ' || c == '\t' }
 
 // withHeredocs returns a RUN's shell text followed by its heredoc bodies,
 // each closed by its name, as a shell reads a command with here-documents.
-func withHeredocs(text string, docs []Heredoc) string {
+func withHeredocs(text string, docs []syntax.Heredoc) string {
 	if len(docs) == 0 {
 		return text
 	}
@@ -437,7 +439,7 @@ func (w *shWalker) add(s, e, depth int, kind uint8) int {
 }
 
 // word appends the token of a fixed text at pos, checking that it is there.
-func (w *shWalker) word(pos syntax.Pos, text string, depth int, kind uint8) int {
+func (w *shWalker) word(pos sh.Pos, text string, depth int, kind uint8) int {
 	s := int(pos.Offset())
 	if !pos.IsValid() || !strings.HasPrefix(w.src[min(s, len(w.src)):], text) {
 		w.fail(shellUncovered)
@@ -446,7 +448,7 @@ func (w *shWalker) word(pos syntax.Pos, text string, depth int, kind uint8) int 
 }
 
 // node appends a node's whole text as one token.
-func (w *shWalker) node(n syntax.Node, depth int) int {
+func (w *shWalker) node(n sh.Node, depth int) int {
 	return w.add(int(n.Pos().Offset()), int(n.End().Offset()), depth, tokPlain)
 }
 
@@ -479,13 +481,13 @@ func (w *shWalker) end() int {
 	return w.toks[len(w.toks)-1].e
 }
 
-func (w *shWalker) stmts(list []*syntax.Stmt, depth int) {
+func (w *shWalker) stmts(list []*sh.Stmt, depth int) {
 	for _, s := range list {
 		w.stmt(s, depth)
 	}
 }
 
-func (w *shWalker) stmt(s *syntax.Stmt, depth int) {
+func (w *shWalker) stmt(s *sh.Stmt, depth int) {
 	if s.Negated {
 		w.word(s.Position, "!", depth, tokPlain)
 	}
@@ -513,8 +515,8 @@ func (w *shWalker) stmt(s *syntax.Stmt, depth int) {
 	}
 }
 
-func (w *shWalker) redirect(r *syntax.Redirect, depth int) {
-	if (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) && r.Word != nil {
+func (w *shWalker) redirect(r *sh.Redirect, depth int) {
+	if (r.Op == sh.Hdoc || r.Op == sh.DashHdoc) && r.Word != nil {
 		// The operator and its word are one token, kept as written:
 		// BuildKit finds heredocs in the words of the text, and "<< EOF"
 		// is not "<<EOF" to it.
@@ -547,14 +549,14 @@ func (w *shWalker) redirect(r *syntax.Redirect, depth int) {
 	}
 	w.add(s, e, depth, tokPlain)
 	k := w.node(r.Word, depth)
-	if r.Op == syntax.DplIn || r.Op == syntax.DplOut {
+	if r.Op == sh.DplIn || r.Op == sh.DplOut {
 		w.toks[k].glueBefore = true
 	}
 }
 
-func (w *shWalker) command(cmd syntax.Command, d int) {
+func (w *shWalker) command(cmd sh.Command, d int) {
 	switch c := cmd.(type) {
-	case *syntax.CallExpr:
+	case *sh.CallExpr:
 		head := len(w.toks)
 		for _, a := range c.Assigns {
 			w.node(a, d)
@@ -563,21 +565,21 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 			w.node(x, d)
 		}
 		w.args(head+1, head)
-	case *syntax.BinaryCmd:
+	case *sh.BinaryCmd:
 		w.stmt(c.X, d)
 		w.word(c.OpPos, c.Op.String(), d, tokLead)
 		w.stmt(c.Y, d)
-	case *syntax.Block:
+	case *sh.Block:
 		w.word(c.Lbrace, "{", d, tokPlain)
 		w.stmts(c.Stmts, d+1)
 		w.word(c.Rbrace, "}", d, tokPlain)
-	case *syntax.Subshell:
+	case *sh.Subshell:
 		k := w.word(c.Lparen, "(", d, tokPlain)
 		w.toks[k].glueAfter = true
 		w.stmts(c.Stmts, d+1)
 		k = w.word(c.Rparen, ")", d, tokPlain)
 		w.toks[k].glueBefore = true
-	case *syntax.IfClause:
+	case *sh.IfClause:
 		w.word(c.Position, "if", d, tokPlain)
 		w.stmts(c.Cond, d+1)
 		w.word(c.ThenPos, "then", d, tokPlain)
@@ -593,7 +595,7 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 			w.stmts(el.Then, d+1)
 		}
 		w.word(c.FiPos, "fi", d, tokPlain)
-	case *syntax.WhileClause:
+	case *sh.WhileClause:
 		kw := "while"
 		if c.Until {
 			kw = "until"
@@ -603,7 +605,7 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 		w.word(c.DoPos, "do", d, tokPlain)
 		w.stmts(c.Do, d+1)
 		w.word(c.DonePos, "done", d, tokPlain)
-	case *syntax.ForClause:
+	case *sh.ForClause:
 		if c.Braces {
 			w.fail(shellUnsupported)
 			return
@@ -614,7 +616,7 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 		}
 		w.word(c.ForPos, kw, d, tokPlain)
 		switch l := c.Loop.(type) {
-		case *syntax.WordIter:
+		case *sh.WordIter:
 			w.node(l.Name, d+1)
 			if l.InPos.IsValid() {
 				w.word(l.InPos, "in", d+1, tokPlain)
@@ -622,7 +624,7 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 			for _, x := range l.Items {
 				w.node(x, d+1)
 			}
-		case *syntax.CStyleLoop:
+		case *sh.CStyleLoop:
 			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), d+1, tokPlain)
 		default:
 			w.fail(shellUnsupported)
@@ -635,7 +637,7 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 		w.word(c.DoPos, "do", d, tokPlain)
 		w.stmts(c.Do, d+1)
 		w.word(c.DonePos, "done", d, tokPlain)
-	case *syntax.CaseClause:
+	case *sh.CaseClause:
 		if c.Braces {
 			w.fail(shellUnsupported)
 			return
@@ -662,7 +664,7 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 			}
 		}
 		w.word(c.Esac, "esac", d, tokPlain)
-	case *syntax.FuncDecl:
+	case *sh.FuncDecl:
 		if c.RsrvWord {
 			w.word(c.Position, "function", d, tokPlain)
 		}
@@ -678,20 +680,20 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 			w.punct(w.end(), ')', d, tokPlain)
 		}
 		w.stmt(c.Body, d)
-	case *syntax.ArithmCmd, *syntax.TestClause:
+	case *sh.ArithmCmd, *sh.TestClause:
 		// Their inside keeps its spacing.
 		w.node(c, d)
-	case *syntax.DeclClause:
+	case *sh.DeclClause:
 		w.node(c.Variant, d)
 		for _, a := range c.Args {
 			w.node(a, d)
 		}
-	case *syntax.LetClause:
+	case *sh.LetClause:
 		w.word(c.Let, "let", d, tokPlain)
 		for _, x := range c.Exprs {
 			w.node(x, d)
 		}
-	case *syntax.TimeClause:
+	case *sh.TimeClause:
 		w.word(c.Time, "time", d, tokPlain)
 		if c.PosixFormat {
 			i := w.end()
@@ -706,7 +708,7 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 		if c.Stmt != nil {
 			w.stmt(c.Stmt, d)
 		}
-	case *syntax.CoprocClause:
+	case *sh.CoprocClause:
 		w.word(c.Coproc, "coproc", d, tokPlain)
 		if c.Name != nil {
 			w.node(c.Name, d)
@@ -720,7 +722,7 @@ func (w *shWalker) command(cmd syntax.Command, d int) {
 // finish sorts the tokens (redirections may stand anywhere among a
 // command's words), takes a trailing comment as one last token, and checks
 // that the tokens account for every byte of the body but blanks.
-func (w *shWalker) finish(f *syntax.File) {
+func (w *shWalker) finish(f *sh.File) {
 	slices.SortFunc(w.toks, func(x, y shTok) int { return x.s - y.s })
 	at := 0
 	for _, t := range w.toks {
@@ -740,8 +742,8 @@ func (w *shWalker) finish(f *syntax.File) {
 		i++
 	}
 	found := false
-	syntax.Walk(f, func(n syntax.Node) bool {
-		if c, ok := n.(*syntax.Comment); ok && int(c.Hash.Offset()) == i {
+	sh.Walk(f, func(n sh.Node) bool {
+		if c, ok := n.(*sh.Comment); ok && int(c.Hash.Offset()) == i {
 			found = true
 		}
 		return !found
@@ -885,7 +887,7 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 			}
 			for _, c := range b.comments {
 				p.out = append(p.out, j.text[b.pos:lead]...)
-				p.line(p.trimTrailing(trimLeftSpace(p.f.Lines[c].Text)))
+				p.line(p.trimTrailing(syntax.TrimLeftSpace(p.f.Lines[c].Text)))
 			}
 			cur = b.pos
 		}

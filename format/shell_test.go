@@ -10,18 +10,19 @@ import (
 	"testing"
 
 	"github.com/dfmt/dfmt/format/formattest"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // formatShell formats src and reports what became of each shell body.
 func formatShell(t testing.TB, src string, opts Options) (string, map[int]shellReason) {
 	t.Helper()
-	f := Parse([]byte(src))
+	f := syntax.Parse([]byte(src))
 	if f.Err != nil {
 		t.Fatalf("parse: %v", f.Err)
 	}
 	got := map[int]shellReason{}
 	p := newPrinter(f, opts)
-	p.sh.record = func(n *Node, r shellReason) { got[n.Start+1] = r }
+	p.sh.record = func(n *syntax.Node, r shellReason) { got[n.Start+1] = r }
 	out := string(p.print())
 	res, err := Format([]byte(src), opts)
 	if err != nil {
@@ -207,15 +208,15 @@ func TestShellCorpus(t *testing.T) {
 }
 
 func shellFile(t *testing.T, rel string, src []byte, fig *shellFigures) {
-	f := Parse(src)
+	f := syntax.Parse(src)
 	if f.Err != nil {
 		return
 	}
-	got := map[*Node]shellReason{}
+	got := map[*syntax.Node]shellReason{}
 	p := newPrinter(f, Options{})
-	p.sh.record = func(n *Node, r shellReason) { got[n] = r }
+	p.sh.record = func(n *syntax.Node, r shellReason) { got[n] = r }
 	out := p.print()
-	g := Parse(out)
+	g := syntax.Parse(out)
 	ai, bi := instructions(f), instructions(g)
 	if len(ai) != len(bi) {
 		t.Errorf("%s: instruction count changed", rel)
@@ -230,7 +231,7 @@ func shellFile(t *testing.T, rel string, src []byte, fig *shellFigures) {
 		fig.bodies++
 		fig.reasons[r]++
 		if len(fig.examples[r]) < 5 {
-			fig.examples[r] = append(fig.examples[r], fmt.Sprintf("  %s:%d: %.200q", rel, n.Start+1, f.Joined(n)))
+			fig.examples[r] = append(fig.examples[r], fmt.Sprintf("  %s:%d: %.200q", rel, n.Start+1, n.Joined()))
 		}
 		if r == shellHeredoc && heredocParses(n) {
 			fig.heredocOK++
@@ -254,15 +255,15 @@ func shellFile(t *testing.T, rel string, src []byte, fig *shellFigures) {
 
 // heredocParses reports whether a RUN with heredocs parses as shell with
 // its bodies, as BuildKit runs it.
-func heredocParses(n *Node) bool {
+func heredocParses(n *syntax.Node) bool {
 	ln := n.Lowered
 	text := ln.Original
-	c := splitCommand(text, 0, len(text), '\\')
-	if keyword(text[c.keyword.s:c.keyword.e]) == "onbuild" {
-		c = splitCommand(text, c.args.s, c.args.e, '\\')
+	c := syntax.SplitCommand(text, 0, len(text), '\\')
+	if syntax.LowerKeyword(text[c.Keyword.S:c.Keyword.E]) == "onbuild" {
+		c = syntax.SplitCommand(text, c.Args.S, c.Args.E, '\\')
 	}
 	var sb strings.Builder
-	sb.WriteString(text[c.args.s:c.args.e])
+	sb.WriteString(text[c.Args.S:c.Args.E])
 	sb.WriteString("\n")
 	for _, h := range ln.Heredocs {
 		sb.WriteString(h.Content)
@@ -275,7 +276,7 @@ func heredocParses(n *Node) bool {
 	return err == nil
 }
 
-func nodeLines(f *File, n *Node) string {
+func nodeLines(f *syntax.File, n *syntax.Node) string {
 	var b bytes.Buffer
 	for i := n.Start; i < n.BodyStart; i++ {
 		b.Write(f.Lines[i].Text)
@@ -316,7 +317,7 @@ func FuzzShellLayout(f *testing.F) {
 			t.Skip()
 		}
 		src := "FROM a\nRUN " + strings.ReplaceAll(body, "\n", " \\\n") + "\n"
-		if Parse([]byte(src)).Err != nil {
+		if syntax.Parse([]byte(src)).Err != nil {
 			return
 		}
 		res, err := Format([]byte(src), Options{})

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dfmt/dfmt/format/syntax"
+
 	"github.com/dfmt/dfmt/format/formattest"
 )
 
@@ -134,7 +136,7 @@ func TestFlatTokensMatchWalker(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		f := Parse(src)
+		f := syntax.Parse(src)
 		for _, n := range f.Nodes {
 			ln := n.Lowered
 			if ln == nil || ln.JSON || ln.Next == nil || len(ln.Heredocs) > 0 {

@@ -49,10 +49,11 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"mvdan.cc/sh/v3/expand"
-	"mvdan.cc/sh/v3/syntax"
+	sh "mvdan.cc/sh/v3/syntax"
 
 	"github.com/dfmt/dfmt/format"
 	"github.com/dfmt/dfmt/format/formattest"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // corpusRun is the outcome of one refactor on one file.
@@ -220,7 +221,7 @@ func checkOutput(fail func(string, ...any), src, out []byte, names []string, fmt
 		fail("BuildKit rejects the output: %v", err)
 		return
 	}
-	if pf := format.Parse(out); pf.Err != nil {
+	if pf := syntax.Parse(out); pf.Err != nil {
 		fail("dfmt rejects the output: %v", pf.Err)
 		return
 	}
@@ -496,14 +497,14 @@ func lowerRefs(c instructions.Command) any {
 // per mvdan.cc/sh's expander, with a leading exec dropped. Globbing and
 // a non-literal word are errors.
 func shellFields(text string) ([]string, error) {
-	sf, err := syntax.NewParser(syntax.Variant(syntax.LangPOSIX)).Parse(strings.NewReader(text), "")
+	sf, err := sh.NewParser(sh.Variant(sh.LangPOSIX)).Parse(strings.NewReader(text), "")
 	if err != nil {
 		return nil, err
 	}
 	if len(sf.Stmts) != 1 {
 		return nil, fmt.Errorf("not one command")
 	}
-	call, ok := sf.Stmts[0].Cmd.(*syntax.CallExpr)
+	call, ok := sf.Stmts[0].Cmd.(*sh.CallExpr)
 	if !ok || len(call.Assigns) > 0 || len(sf.Stmts[0].Redirs) > 0 {
 		return nil, fmt.Errorf("not a simple command")
 	}
@@ -556,13 +557,13 @@ func samePackages(a, b string) error {
 // maskPackages prints a program with the plain package words of package
 // manager commands replaced by "P", and returns those words per command.
 func maskPackages(text string) (string, [][]string, error) {
-	sf, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	sf, err := sh.NewParser(sh.Variant(sh.LangBash)).Parse(strings.NewReader(text), "")
 	if err != nil {
 		return "", nil, err
 	}
 	var words [][]string
-	syntax.Walk(sf, func(n syntax.Node) bool {
-		c, ok := n.(*syntax.CallExpr)
+	sh.Walk(sf, func(n sh.Node) bool {
+		c, ok := n.(*sh.CallExpr)
 		if !ok || len(c.Args) < 2 {
 			return true
 		}
@@ -572,7 +573,7 @@ func maskPackages(text string) (string, [][]string, error) {
 		var ws []string
 		for _, w := range c.Args[1:] {
 			if len(w.Parts) == 1 {
-				if l, ok := w.Parts[0].(*syntax.Lit); ok && plainPackage.MatchString(l.Value) && !strings.HasPrefix(l.Value, "-") {
+				if l, ok := w.Parts[0].(*sh.Lit); ok && plainPackage.MatchString(l.Value) && !strings.HasPrefix(l.Value, "-") {
 					ws = append(ws, l.Value)
 					l.Value = "P"
 				}
@@ -582,7 +583,7 @@ func maskPackages(text string) (string, [][]string, error) {
 		return true
 	})
 	var sb strings.Builder
-	err = syntax.NewPrinter(syntax.Minify(true)).Print(&sb, sf)
+	err = sh.NewPrinter(sh.Minify(true)).Print(&sb, sf)
 	return sb.String(), words, err
 }
 
@@ -640,7 +641,7 @@ func mergeOf(rs []instructions.Command, m *instructions.RunCommand) error {
 		if !jsonEqual(cmdValue(&x), cmdValue(&y)) {
 			return fmt.Errorf("the flags differ")
 		}
-		sf, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(r.CmdLine[0]), "")
+		sf, err := sh.NewParser(sh.Variant(sh.LangBash)).Parse(strings.NewReader(r.CmdLine[0]), "")
 		if err != nil {
 			return err
 		}
@@ -651,7 +652,7 @@ func mergeOf(rs []instructions.Command, m *instructions.RunCommand) error {
 		}
 		units = append(units, andUnits(sf.Stmts)...)
 	}
-	sf, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(m.CmdLine[0]), "")
+	sf, err := sh.NewParser(sh.Variant(sh.LangBash)).Parse(strings.NewReader(m.CmdLine[0]), "")
 	if err != nil {
 		return err
 	}
@@ -665,7 +666,7 @@ func mergeOf(rs []instructions.Command, m *instructions.RunCommand) error {
 // andUnits flattens a program into the operands of a chain of &&: "a &&
 // b" and "{ a && b; }" are both [a b]; a one-statement brace group is its
 // statement; a list of several statements is one unit.
-func andUnits(stmts []*syntax.Stmt) []string {
+func andUnits(stmts []*sh.Stmt) []string {
 	if len(stmts) != 1 {
 		var parts []string
 		for _, s := range stmts {
@@ -678,23 +679,23 @@ func andUnits(stmts []*syntax.Stmt) []string {
 		return []string{printStmt(s)}
 	}
 	switch c := s.Cmd.(type) {
-	case *syntax.BinaryCmd:
-		if c.Op == syntax.AndStmt {
-			return append(andUnits([]*syntax.Stmt{c.X}), andUnits([]*syntax.Stmt{c.Y})...)
+	case *sh.BinaryCmd:
+		if c.Op == sh.AndStmt {
+			return append(andUnits([]*sh.Stmt{c.X}), andUnits([]*sh.Stmt{c.Y})...)
 		}
-	case *syntax.Block:
+	case *sh.Block:
 		return andUnits(c.Stmts)
 	}
 	return []string{printStmt(s)}
 }
 
-func printStmt(s *syntax.Stmt) string {
+func printStmt(s *sh.Stmt) string {
 	c := *s
 	if !c.Background && !c.Coprocess && !c.Disown {
-		c.Semicolon = syntax.Pos{}
+		c.Semicolon = sh.Pos{}
 	}
 	var sb strings.Builder
-	if err := syntax.NewPrinter(syntax.Minify(true)).Print(&sb, &c); err != nil {
+	if err := sh.NewPrinter(sh.Minify(true)).Print(&sb, &c); err != nil {
 		return "<" + err.Error() + ">"
 	}
 	return strings.TrimSuffix(strings.TrimSpace(sb.String()), ";")

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"mvdan.cc/sh/v3/syntax"
+	sh "mvdan.cc/sh/v3/syntax"
 )
 
 // ExecForm writes a shell-form CMD or ENTRYPOINT that runs one simple
@@ -137,11 +137,11 @@ func execArgs(in *inst) ([]string, string) {
 	case st.Semicolon.IsValid():
 		return nil, "the command ends with ;"
 	}
-	var call *syntax.CallExpr
+	var call *sh.CallExpr
 	switch c := st.Cmd.(type) {
-	case *syntax.CallExpr:
+	case *sh.CallExpr:
 		call = c
-	case *syntax.BinaryCmd:
+	case *sh.BinaryCmd:
 		return nil, fmt.Sprintf("the text joins commands with %s, which needs a shell", c.Op)
 	default:
 		return nil, "the text is not a simple command"
@@ -192,7 +192,7 @@ func execArgs(in *inst) ([]string, string) {
 }
 
 // wordText is a word as written in text.
-func wordText(text string, w *syntax.Word) string {
+func wordText(text string, w *sh.Word) string {
 	s, e := int(w.Pos().Offset()), int(w.End().Offset())
 	if s < 0 || e > len(text) || s > e {
 		return "a word"
@@ -201,27 +201,27 @@ func wordText(text string, w *syntax.Word) string {
 }
 
 // notLiteral says what the shell would do to a word that literal refuses.
-func notLiteral(w *syntax.Word) string {
+func notLiteral(w *sh.Word) string {
 	for _, p := range w.Parts {
 		switch p := p.(type) {
-		case *syntax.ParamExp:
+		case *sh.ParamExp:
 			return "the shell expands the variable"
-		case *syntax.CmdSubst:
+		case *sh.CmdSubst:
 			return "the shell runs the command substitution"
-		case *syntax.ArithmExp:
+		case *sh.ArithmExp:
 			return "the shell evaluates the arithmetic"
-		case *syntax.ProcSubst:
+		case *sh.ProcSubst:
 			return "the shell runs the process substitution"
-		case *syntax.DblQuoted:
+		case *sh.DblQuoted:
 			for _, q := range p.Parts {
-				if _, ok := q.(*syntax.Lit); !ok {
+				if _, ok := q.(*sh.Lit); !ok {
 					return "the shell expands it inside the quotes"
 				}
 			}
 			if p.Dollar {
 				return "the shell translates $\"…\""
 			}
-		case *syntax.SglQuoted:
+		case *sh.SglQuoted:
 			if p.Dollar {
 				return "the shell decodes $'…'"
 			}

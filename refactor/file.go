@@ -9,12 +9,13 @@ import (
 	"strings"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // file is one Dockerfile while a refactor runs over it: the tree, its
 // instructions and stages, and what the refactor decided so far.
 type file struct {
-	f     *format.File
+	f     *syntax.File
 	esc   byte
 	eol   string
 	insts []*inst
@@ -29,8 +30,8 @@ type file struct {
 // the file's lines.
 type inst struct {
 	k    int // index in File.Nodes
-	n    *format.Node
-	low  *format.LNode
+	n    *syntax.Node
+	low  *syntax.Lowered
 	kw   string // the keyword in lower case
 	text string // the joined text, as BuildKit reads it
 	segs []seg
@@ -89,7 +90,7 @@ var errCommentInside = errors.New("a comment line inside the instruction is in t
 // load parses src for a refactor. A file BuildKit rejects is its
 // *format.Error.
 func load(src []byte) (*file, error) {
-	pf := format.Parse(src)
+	pf := syntax.Parse(src)
 	if pf.Err != nil {
 		return nil, pf.Err
 	}
@@ -103,7 +104,7 @@ func load(src []byte) (*file, error) {
 	anyShell := false // some stage so far has a SHELL
 	off := false
 	for k, n := range pf.Nodes {
-		if n.Kind == format.CommentNode {
+		if n.Kind == syntax.CommentNode {
 			switch format.EscapeHatch(pf.Lines[n.Start].Text) {
 			case "dfmt:off":
 				off = true
@@ -111,7 +112,7 @@ func load(src []byte) (*file, error) {
 				off = false
 			}
 		}
-		if n.Kind != format.InstructionNode || n.Lowered == nil {
+		if n.Kind != syntax.InstructionNode || n.Lowered == nil {
 			continue
 		}
 		in := f.newInst(n)
@@ -119,7 +120,7 @@ func load(src []byte) (*file, error) {
 		switch {
 		case off:
 			in.kept = "dfmt:off"
-		case k > 0 && pf.Nodes[k-1].Kind == format.CommentNode && pf.Nodes[k-1].End == n.Start &&
+		case k > 0 && pf.Nodes[k-1].Kind == syntax.CommentNode && pf.Nodes[k-1].End == n.Start &&
 			format.EscapeHatch(pf.Lines[n.Start-1].Text) == "dfmt:ignore":
 			in.kept = "dfmt:ignore"
 		}
@@ -212,20 +213,20 @@ func commentWord(text []byte) string {
 	return string(bytes.TrimSpace(t))
 }
 
-func (f *file) newInst(n *format.Node) *inst {
+func (f *file) newInst(n *syntax.Node) *inst {
 	in := &inst{n: n, low: n.Lowered, kw: strings.ToLower(n.Lowered.Value)}
 	var sb strings.Builder
-	for _, pt := range n.Parts {
-		if pt.Kind != format.SegmentPart {
+	for _, pt := range n.InstrLines {
+		if pt.Kind != syntax.TextLine {
 			continue
 		}
 		j0 := sb.Len()
-		sb.Write(f.f.Lines[pt.Line].Text[pt.SegStart:pt.SegEnd])
-		in.segs = append(in.segs, seg{j0: j0, j1: sb.Len(), line: pt.Line, c0: pt.SegStart})
+		sb.Write(f.f.Lines[pt.Line].Text[pt.TextStart:pt.TextEnd])
+		in.segs = append(in.segs, seg{j0: j0, j1: sb.Len(), line: pt.Line, c0: pt.TextStart})
 	}
 	in.text = sb.String()
 	in.p = split(in.text, 0, len(in.text), f.esc)
-	if in.text != f.f.Joined(n) || !slices.Equal(in.p.flagVal, n.Lowered.Flags) ||
+	if in.text != n.Joined() || !slices.Equal(in.p.flagVal, n.Lowered.Flags) ||
 		!strings.EqualFold(in.text[in.p.kw.s:in.p.kw.e], n.Lowered.Value) {
 		in.bad = true
 	}
@@ -293,8 +294,8 @@ func (f *file) rewrite(in *inst, eds []edit) ([]string, error) {
 		lines[i] = string(f.f.Lines[first+i].Text)
 	}
 	comment := map[int]bool{}
-	for _, pt := range in.n.Parts {
-		if pt.Kind == format.CommentPart {
+	for _, pt := range in.n.InstrLines {
+		if pt.Kind == syntax.CommentLine {
 			comment[pt.Line-first] = true
 		}
 	}
@@ -382,7 +383,7 @@ func (f *file) output() (out []byte, m []int) {
 // check parses an instruction's new lines on their own (after the file's
 // escape directive, before the heredoc bodies of in when in is not nil)
 // and returns what BuildKit sees of them.
-func (f *file) check(lines []string, in *inst) (*format.LNode, error) {
+func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 	var b strings.Builder
 	if f.esc == '`' {
 		b.WriteString("# escape=`\n")
@@ -401,13 +402,13 @@ func (f *file) check(lines []string, in *inst) (*format.LNode, error) {
 			b.Write(l.EOL)
 		}
 	}
-	pf := format.Parse([]byte(b.String()))
+	pf := syntax.Parse([]byte(b.String()))
 	if pf.Err != nil {
 		return nil, pf.Err
 	}
-	var got *format.LNode
+	var got *syntax.Lowered
 	for _, n := range pf.Nodes {
-		if n.Kind == format.InstructionNode {
+		if n.Kind == syntax.InstructionNode {
 			if got != nil {
 				return nil, errors.New("the rewrite is more than one instruction")
 			}
@@ -420,7 +421,7 @@ func (f *file) check(lines []string, in *inst) (*format.LNode, error) {
 	return got, nil
 }
 
-type lnode = format.LNode
+type lnode = syntax.Lowered
 
 // verify parses an instruction's new lines (with in's heredoc bodies
 // after them) and has ok judge what BuildKit sees of them. Every rewrite

@@ -8,6 +8,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // FuzzApply runs all the refactors on any input, seeded with the golden
@@ -28,7 +29,7 @@ func FuzzApply(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		out, _, err := Apply(src, []string{"all"})
-		if pf := format.Parse(src); pf.Err != nil {
+		if pf := syntax.Parse(src); pf.Err != nil {
 			if err == nil {
 				t.Fatalf("Apply accepted a file dfmt rejects: %v", pf.Err)
 			}
@@ -37,7 +38,7 @@ func FuzzApply(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Apply: %v", err)
 		}
-		if pf := format.Parse(out); pf.Err != nil {
+		if pf := syntax.Parse(out); pf.Err != nil {
 			t.Fatalf("the output does not parse: %v\n%q", pf.Err, out)
 		}
 		again, _, err := Apply(out, []string{"all"})

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // span is a half-open byte range [s, e) of a joined instruction.
@@ -39,15 +39,15 @@ type parts struct {
 }
 
 // wsFields splits line[s:e] (already trimmed) at runs of [\t\v\f\r ] as
-// reWhitespace.Split does; see format.Fields.
+// reWhitespace.Split does; see syntax.Fields.
 func wsFields(line string, s, e, n int) []span {
-	return fromSpans(format.Fields(line, s, e, n))
+	return fromSpans(syntax.Fields(line, s, e, n))
 }
 
 // split splits line[s:e] as parser.splitCommand does; see
-// format.SplitCommand.
+// syntax.SplitCommand.
 func split(line string, s, e int, esc byte) parts {
-	c := format.SplitCommand(line, s, e, esc)
+	c := syntax.SplitCommand(line, s, e, esc)
 	return parts{
 		kw:      span{c.Keyword.S, c.Keyword.E},
 		flags:   fromSpans(c.Flags),
@@ -58,13 +58,13 @@ func split(line string, s, e int, esc byte) parts {
 
 // words splits line[s:e] as parser.parseWords does: the words of ENV and
 // LABEL key=value pairs and of ARG, quotes and escapes kept, with their
-// spans; see format.Words.
+// spans; see syntax.ParseWords.
 func words(line string, s, e int, esc byte) ([]string, []span) {
-	w, sp := format.Words(line, s, e, esc)
+	w, sp := syntax.ParseWords(line, s, e, esc)
 	return w, fromSpans(sp)
 }
 
-func fromSpans(sp []format.Span) []span {
+func fromSpans(sp []syntax.Span) []span {
 	out := make([]span, len(sp))
 	for i, x := range sp {
 		out[i] = span{x.S, x.E}

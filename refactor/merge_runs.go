@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"mvdan.cc/sh/v3/syntax"
+	sh "mvdan.cc/sh/v3/syntax"
 
-	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // MergeRuns joins consecutive RUN instructions into one, so that they make
@@ -60,7 +60,7 @@ var lintComment = regexp.MustCompile(`(?i)^(check\s*=|hadolint\b|dfmt:)`)
 type runInfo struct {
 	in      *inst
 	why     string // why it cannot be merged at all, or ""
-	sf      *syntax.File
+	sf      *sh.File
 	comment bool   // the text holds a # comment
 	state   string // how it changes shell state, or ""
 	first   bool   // it may stand left of && as it is
@@ -122,8 +122,8 @@ func runInfoOf(in *inst) *runInfo {
 			r.next = andOnly(last)
 		}
 	}
-	syntax.Walk(sf, func(n syntax.Node) bool {
-		if p, ok := n.(*syntax.ParamExp); ok && p.Param != nil && p.Param.Value == "_" {
+	sh.Walk(sf, func(n sh.Node) bool {
+		if p, ok := n.(*sh.ParamExp); ok && p.Param != nil && p.Param.Value == "_" {
 			r.lastArg = true
 		}
 		return !r.lastArg
@@ -133,15 +133,15 @@ func runInfoOf(in *inst) *runInfo {
 
 // andOnly reports whether a statement is a chain of && whose links hold no
 // ||, so that "a && s" means "a && { s; }".
-func andOnly(s *syntax.Stmt) bool {
-	b, ok := s.Cmd.(*syntax.BinaryCmd)
+func andOnly(s *sh.Stmt) bool {
+	b, ok := s.Cmd.(*sh.BinaryCmd)
 	if !ok {
 		return true
 	}
 	switch b.Op {
-	case syntax.AndStmt:
+	case sh.AndStmt:
 		return andOnly(b.X) && andOnly(b.Y)
-	case syntax.OrStmt:
+	case sh.OrStmt:
 		return false
 	}
 	return true
@@ -203,7 +203,7 @@ func (in *inst) onbuildOrNil() *lnode {
 // two instructions.
 func (f *file) onlyComments(a, b *inst) bool {
 	for _, n := range f.f.Nodes[a.k+1 : b.k] {
-		if n.Kind != format.CommentNode && n.Kind != format.BlankNode {
+		if n.Kind != syntax.CommentNode && n.Kind != syntax.BlankNode {
 			return false
 		}
 	}
@@ -223,7 +223,7 @@ func (f *file) joinable(a, b *runInfo, group []*runInfo) string {
 		return fmt.Sprintf("their flags differ (%s and %s)", flagList(a.in), flagList(b.in))
 	}
 	for _, n := range f.f.Nodes[a.in.k+1 : b.in.k] {
-		if n.Kind == format.CommentNode {
+		if n.Kind == syntax.CommentNode {
 			if w := commentWord(f.f.Lines[n.Start].Text); lintComment.MatchString(w) {
 				return fmt.Sprintf("the comment %q at line %d applies to one instruction", "# "+w, n.Start+1)
 			}
@@ -231,7 +231,7 @@ func (f *file) joinable(a, b *runInfo, group []*runInfo) string {
 	}
 	if len(group) > 0 && group[0] != nil {
 		if k := group[0].in.k; k > 0 {
-			if n := f.f.Nodes[k-1]; n.Kind == format.CommentNode && n.End == group[0].in.n.Start {
+			if n := f.f.Nodes[k-1]; n.Kind == syntax.CommentNode && n.End == group[0].in.n.Start {
 				if w := commentWord(f.f.Lines[n.Start].Text); lintComment.MatchString(w) {
 					return fmt.Sprintf("the comment %q at line %d would then cover both", "# "+w, n.Start+1)
 				}
@@ -299,7 +299,7 @@ func (f *file) merge(group []*runInfo) {
 			eds = append(eds, edit{0, head, open})
 			// The lines between the RUNs: comments stay, blank lines go.
 			for _, n := range f.f.Nodes[group[i-1].in.k+1 : in.k] {
-				if n.Kind == format.CommentNode {
+				if n.Kind == syntax.CommentNode {
 					lines = append(lines, string(f.f.Lines[n.Start].Text))
 				}
 			}
@@ -344,11 +344,11 @@ func sameProgram(a, b string) bool {
 }
 
 func printShell(s string) (string, error) {
-	sf, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(s), "")
+	sf, err := sh.NewParser(sh.Variant(sh.LangBash)).Parse(strings.NewReader(s), "")
 	if err != nil {
 		return "", err
 	}
 	var sb strings.Builder
-	err = syntax.NewPrinter(syntax.Minify(true)).Print(&sb, sf)
+	err = sh.NewPrinter(sh.Minify(true)).Print(&sb, sf)
 	return sb.String(), err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 var update = flag.Bool("update", false, "rewrite the out and skips sections of testdata/*.txtar")
@@ -98,7 +99,7 @@ func TestGolden(t *testing.T) {
 // refactors.
 func checkResult(t *testing.T, in, out []byte, names []string) {
 	t.Helper()
-	if pf := format.Parse(out); pf.Err != nil {
+	if pf := syntax.Parse(out); pf.Err != nil {
 		t.Fatalf("the result does not parse: %v", pf.Err)
 	}
 	once, err := format.Source(out, format.Options{})

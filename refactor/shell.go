@@ -10,13 +10,13 @@ import (
 	"path"
 	"strings"
 
-	"mvdan.cc/sh/v3/syntax"
+	sh "mvdan.cc/sh/v3/syntax"
 )
 
 // parseShell parses shell-form text, keeping comments so that a rewrite
 // can see a '#' that would swallow what follows it.
-func parseShell(text string) (*syntax.File, error) {
-	return syntax.NewParser(syntax.KeepComments(true), syntax.Variant(syntax.LangBash)).
+func parseShell(text string) (*sh.File, error) {
+	return sh.NewParser(sh.KeepComments(true), sh.Variant(sh.LangBash)).
 		Parse(strings.NewReader(text), "")
 }
 
@@ -40,15 +40,15 @@ func shellProblem(in *inst, errexitOK bool) string {
 	if in.shell == nil {
 		return ""
 	}
-	sh := in.shell
-	if len(sh) < 2 || !posixShells[path.Base(sh[0])] || sh[len(sh)-1] != "-c" {
-		return fmt.Sprintf("runs under SHELL %s, which is not a POSIX shell run with -c", quoteArgs(sh))
+	prog := in.shell
+	if len(prog) < 2 || !posixShells[path.Base(prog[0])] || prog[len(prog)-1] != "-c" {
+		return fmt.Sprintf("runs under SHELL %s, which is not a POSIX shell run with -c", quoteArgs(prog))
 	}
-	for i := 1; i < len(sh)-1 && !errexitOK; i++ {
-		o := sh[i]
-		if o == "-o" && i+1 < len(sh)-1 && sh[i+1] == "errexit" ||
+	for i := 1; i < len(prog)-1 && !errexitOK; i++ {
+		o := prog[i]
+		if o == "-o" && i+1 < len(prog)-1 && prog[i+1] == "errexit" ||
 			strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--") && strings.Contains(o, "e") {
-			return fmt.Sprintf("runs under SHELL %s, which sets errexit (-e)", quoteArgs(sh))
+			return fmt.Sprintf("runs under SHELL %s, which sets errexit (-e)", quoteArgs(prog))
 		}
 	}
 	return ""
@@ -87,43 +87,43 @@ var specialBuiltins = map[string]bool{
 // stateChange says how the program changes state that a later command in
 // the same shell would see, or returns "". Subshells and command
 // substitutions change nothing outside themselves.
-func stateChange(node syntax.Node) string {
+func stateChange(node sh.Node) string {
 	var why string
-	syntax.Walk(node, func(n syntax.Node) bool {
+	sh.Walk(node, func(n sh.Node) bool {
 		if why != "" {
 			return false
 		}
 		switch n := n.(type) {
-		case *syntax.Subshell, *syntax.CmdSubst, *syntax.ProcSubst:
+		case *sh.Subshell, *sh.CmdSubst, *sh.ProcSubst:
 			return false
-		case *syntax.Stmt:
+		case *sh.Stmt:
 			if n.Background || n.Coprocess || n.Disown {
 				why = "runs a command in the background (&)"
 			}
-		case *syntax.FuncDecl:
+		case *sh.FuncDecl:
 			why = "defines a function"
-		case *syntax.DeclClause:
+		case *sh.DeclClause:
 			why = "runs " + n.Variant.Value
-		case *syntax.LetClause:
+		case *sh.LetClause:
 			why = "runs let"
-		case *syntax.CoprocClause:
+		case *sh.CoprocClause:
 			why = "starts a coprocess"
-		case *syntax.BinaryArithm:
+		case *sh.BinaryArithm:
 			switch n.Op {
-			case syntax.Assgn, syntax.AddAssgn, syntax.SubAssgn, syntax.MulAssgn,
-				syntax.QuoAssgn, syntax.RemAssgn, syntax.AndAssgn, syntax.OrAssgn,
-				syntax.XorAssgn, syntax.ShlAssgn, syntax.ShrAssgn:
+			case sh.Assgn, sh.AddAssgn, sh.SubAssgn, sh.MulAssgn,
+				sh.QuoAssgn, sh.RemAssgn, sh.AndAssgn, sh.OrAssgn,
+				sh.XorAssgn, sh.ShlAssgn, sh.ShrAssgn:
 				why = "assigns a variable in arithmetic"
 			}
-		case *syntax.UnaryArithm:
-			if n.Op == syntax.Inc || n.Op == syntax.Dec {
+		case *sh.UnaryArithm:
+			if n.Op == sh.Inc || n.Op == sh.Dec {
 				why = "assigns a variable in arithmetic"
 			}
-		case *syntax.ParamExp:
-			if n.Exp != nil && (n.Exp.Op == syntax.AssignUnset || n.Exp.Op == syntax.AssignUnsetOrNull) {
+		case *sh.ParamExp:
+			if n.Exp != nil && (n.Exp.Op == sh.AssignUnset || n.Exp.Op == sh.AssignUnsetOrNull) {
 				why = "assigns a variable with ${…=…}"
 			}
-		case *syntax.CallExpr:
+		case *sh.CallExpr:
 			why = callState(n)
 		}
 		return why == ""
@@ -131,7 +131,7 @@ func stateChange(node syntax.Node) string {
 	return why
 }
 
-func callState(c *syntax.CallExpr) string {
+func callState(c *sh.CallExpr) string {
 	if len(c.Args) == 0 {
 		if len(c.Assigns) > 0 && c.Assigns[0].Name != nil {
 			return "assigns " + c.Assigns[0].Name.Value
@@ -192,11 +192,11 @@ func callState(c *syntax.CallExpr) string {
 // literal is the text of a word that the shell takes as it is, after quote
 // removal: no expansion, no glob, no tilde, no brace. ok is false for any
 // other word.
-func literal(w *syntax.Word) (string, bool) {
+func literal(w *sh.Word) (string, bool) {
 	var sb strings.Builder
 	for i, p := range w.Parts {
 		switch p := p.(type) {
-		case *syntax.Lit:
+		case *sh.Lit:
 			v := p.Value
 			for j := 0; j < len(v); j++ {
 				c := v[j]
@@ -217,17 +217,17 @@ func literal(w *syntax.Word) (string, bool) {
 				}
 				sb.WriteByte(c)
 			}
-		case *syntax.SglQuoted:
+		case *sh.SglQuoted:
 			if p.Dollar {
 				return "", false
 			}
 			sb.WriteString(p.Value)
-		case *syntax.DblQuoted:
+		case *sh.DblQuoted:
 			if p.Dollar {
 				return "", false
 			}
 			for _, q := range p.Parts {
-				l, ok := q.(*syntax.Lit)
+				l, ok := q.(*sh.Lit)
 				if !ok {
 					return "", false
 				}
@@ -251,10 +251,10 @@ func literal(w *syntax.Word) (string, bool) {
 }
 
 // hasComment reports whether parsed shell text holds a '#' comment.
-func hasComment(f *syntax.File) bool {
+func hasComment(f *sh.File) bool {
 	found := len(f.Last) > 0
-	syntax.Walk(f, func(n syntax.Node) bool {
-		if s, ok := n.(*syntax.Stmt); ok && len(s.Comments) > 0 {
+	sh.Walk(f, func(n sh.Node) bool {
+		if s, ok := n.(*sh.Stmt); ok && len(s.Comments) > 0 {
 			found = true
 		}
 		return !found
@@ -262,27 +262,27 @@ func hasComment(f *syntax.File) bool {
 	return found
 }
 
-func isLit(p syntax.WordPart, v string) bool {
-	l, ok := p.(*syntax.Lit)
+func isLit(p sh.WordPart, v string) bool {
+	l, ok := p.(*sh.Lit)
 	return ok && l.Value == v
 }
 
 // hasSlash reports whether a word holds a literal "/", so that whatever
 // it expands to is a path.
-func hasSlash(w *syntax.Word) bool {
+func hasSlash(w *sh.Word) bool {
 	for _, p := range w.Parts {
 		switch p := p.(type) {
-		case *syntax.Lit:
+		case *sh.Lit:
 			if strings.Contains(p.Value, "/") {
 				return true
 			}
-		case *syntax.SglQuoted:
+		case *sh.SglQuoted:
 			if !p.Dollar && strings.Contains(p.Value, "/") {
 				return true
 			}
-		case *syntax.DblQuoted:
+		case *sh.DblQuoted:
 			for _, q := range p.Parts {
-				if l, ok := q.(*syntax.Lit); ok && strings.Contains(l.Value, "/") {
+				if l, ok := q.(*sh.Lit); ok && strings.Contains(l.Value, "/") {
 					return true
 				}
 			}

@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 
-	"mvdan.cc/sh/v3/syntax"
+	sh "mvdan.cc/sh/v3/syntax"
 
-	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // SortPackages sorts the package names of apt-get/apt install, apk add and
@@ -118,7 +118,7 @@ func sortPackages(f *file) {
 		if in.kw != "run" || in.low.JSON || in.low.Next == nil {
 			continue
 		}
-		inBody := slices.ContainsFunc(in.low.Heredocs, func(h format.Heredoc) bool {
+		inBody := slices.ContainsFunc(in.low.Heredocs, func(h syntax.Heredoc) bool {
 			return mentionsInstall.MatchString(h.Content)
 		})
 		if !inBody && !mentionsInstall.MatchString(in.args()) || f.common(in) {
@@ -139,8 +139,8 @@ func sortPackages(f *file) {
 			continue
 		}
 		var eds []edit
-		syntax.Walk(sf, func(n syntax.Node) bool {
-			call, ok := n.(*syntax.CallExpr)
+		sh.Walk(sf, func(n sh.Node) bool {
+			call, ok := n.(*sh.CallExpr)
 			if !ok || len(call.Args) == 0 {
 				return true
 			}
@@ -200,8 +200,8 @@ func sortPackages(f *file) {
 
 // packageSlots returns the words of a package manager's arguments that
 // are plain package names, or why the command cannot be sorted.
-func packageSlots(m *pkgManager, args []*syntax.Word) ([]*syntax.Word, string) {
-	var slots []*syntax.Word
+func packageSlots(m *pkgManager, args []*sh.Word) ([]*sh.Word, string) {
+	var slots []*sh.Word
 	sub := false
 	opts := true
 	for i := 0; i < len(args); i++ {
@@ -213,7 +213,7 @@ func packageSlots(m *pkgManager, args []*syntax.Word) ([]*syntax.Word, string) {
 		if opts && ok && strings.HasPrefix(w, "-") && len(w) > 1 {
 			takes, why := m.option(w)
 			if why != "" {
-				if !sub && !slices.ContainsFunc(args[i+1:], func(a *syntax.Word) bool {
+				if !sub && !slices.ContainsFunc(args[i+1:], func(a *sh.Word) bool {
 					s, ok := literal(a)
 					return ok && s == m.sub
 				}) {
@@ -272,9 +272,9 @@ func (m *pkgManager) option(w string) (takes bool, why string) {
 }
 
 // wordLead is the start of a word's first literal part.
-func wordLead(w *syntax.Word) string {
+func wordLead(w *sh.Word) string {
 	if len(w.Parts) > 0 {
-		if l, ok := w.Parts[0].(*syntax.Lit); ok {
+		if l, ok := w.Parts[0].(*sh.Lit); ok {
 			return l.Value
 		}
 	}
@@ -283,11 +283,11 @@ func wordLead(w *syntax.Word) string {
 
 // isLitOnly reports whether a word is one unquoted literal without
 // escapes, so that its text is its value.
-func isLitOnly(w *syntax.Word) bool {
+func isLitOnly(w *sh.Word) bool {
 	if len(w.Parts) != 1 {
 		return false
 	}
-	l, ok := w.Parts[0].(*syntax.Lit)
+	l, ok := w.Parts[0].(*sh.Lit)
 	return ok && !strings.ContainsAny(l.Value, `\`)
 }
 

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // skipDirs are the directories a walk never enters: version control
@@ -87,13 +87,13 @@ func isExactDockerfileName(name string) bool {
 // when BuildKit would know it. The keyword is quoted as written, as
 // BuildKit's "unknown instruction" error quotes it.
 func notDockerfile(src []byte) string {
-	for _, n := range format.Parse(src).Nodes {
+	for _, n := range syntax.Parse(src).Nodes {
 		// An instruction whose arguments failed to parse has no lowering,
 		// but only known keywords parse their arguments.
-		if n.Kind != format.InstructionNode || n.Lowered == nil {
+		if n.Kind != syntax.InstructionNode || n.Lowered == nil {
 			continue
 		}
-		if !format.KnownInstruction(n.Lowered.Keyword()) {
+		if !syntax.KnownInstruction(n.Lowered.Keyword()) {
 			return fmt.Sprintf("unknown instruction %q at line %d", n.Lowered.Value, n.Start+1)
 		}
 	}

@@ -1,4 +1,4 @@
-package format
+package syntax
 
 // This file lowers an instruction to what BuildKit sees. The functions
 // mirror github.com/moby/buildkit/frontend/dockerfile/parser (v0.34.x,
@@ -16,16 +16,16 @@ import (
 	"unicode/utf8"
 )
 
-// LNode is BuildKit's view of an instruction, shaped like parser.Node:
+// Lowered is BuildKit's view of an instruction, shaped like parser.Node:
 // Value is the keyword as written, Next the chain of arguments, Children
 // the instruction under ONBUILD. What BuildKit records of a whole
 // instruction is in Instruction, set on an instruction's first node only
 // (nil on the argument nodes, which are most nodes: keeping them small
 // keeps parsing fast).
-type LNode struct {
+type Lowered struct {
 	Value    string
-	Next     *LNode
-	Children []*LNode
+	Next     *Lowered
+	Children []*Lowered
 	*Instruction
 }
 
@@ -40,19 +40,19 @@ type Instruction struct {
 
 	kw string // the keyword as BuildKit dispatches on it: lower case
 
-	// spans are where the words of ARG, ENV and LABEL lie in the joined
+	// Spans are where the words of ARG, ENV and LABEL lie in the joined
 	// line, for the printer.
-	spans []span
+	Spans []Span
 
 	JSON bool // the arguments were a JSON array (exec form)
 
-	legacy bool // ENV or LABEL in the "key value" form
+	Legacy bool // ENV or LABEL in the "key value" form
 }
 
 // instrNode is an instruction's first node with its Instruction, made
 // together (see fileParser.instrNode).
 type instrNode struct {
-	n  LNode
+	n  Lowered
 	in Instruction
 }
 
@@ -67,7 +67,7 @@ type Heredoc struct {
 
 // Dump prints n in the s-expression form of BuildKit's Node.Dump, which
 // BuildKit's parser test files hold as their expected results.
-func (n *LNode) Dump() string {
+func (n *Lowered) Dump() string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(n.Value))
 	if n.Instruction != nil && len(n.Flags) > 0 {
@@ -91,15 +91,15 @@ func (n *LNode) Dump() string {
 
 // Keyword returns the instruction's keyword in lower case, as BuildKit
 // dispatches on it.
-func (n *LNode) Keyword() string {
+func (n *Lowered) Keyword() string {
 	if n.Instruction == nil || n.kw == "" && n.Value != "" {
-		return keyword(n.Value)
+		return LowerKeyword(n.Value)
 	}
 	return n.kw
 }
 
 // Args returns the values of the Next chain.
-func (n *LNode) Args() []string {
+func (n *Lowered) Args() []string {
 	var out []string
 	for x := n.Next; x != nil; x = x.Next {
 		out = append(out, x.Value)
@@ -109,8 +109,8 @@ func (n *LNode) Args() []string {
 
 var errNotStringArray = errors.New("when using json array syntax, arrays must be comprised of strings only")
 
-// span is a half-open byte range [s, e) of a joined line.
-type span struct{ s, e int }
+// Span is a half-open byte range [s, e) of a joined line.
+type Span struct{ S, E int }
 
 // isWS reports the white space of BuildKit's reWhitespace, [\t\v\f\r ].
 func isWS(c byte) bool {
@@ -119,10 +119,10 @@ func isWS(c byte) bool {
 
 // trimSpan is strings.TrimSpace over line[s:e], returned as a span.
 func trimSpan(line string, s, e int) (int, int) {
-	for s < e && line[s] < utf8.RuneSelf && isSpace(rune(line[s])) {
+	for s < e && line[s] < utf8.RuneSelf && IsSpace(rune(line[s])) {
 		s++
 	}
-	for e > s && line[e-1] < utf8.RuneSelf && isSpace(rune(line[e-1])) {
+	for e > s && line[e-1] < utf8.RuneSelf && IsSpace(rune(line[e-1])) {
 		e--
 	}
 	if s < e && (line[s] >= utf8.RuneSelf || line[e-1] >= utf8.RuneSelf) {
@@ -134,22 +134,22 @@ func trimSpan(line string, s, e int) (int, int) {
 	return s, e
 }
 
-// wsFields splits line[s:e] at runs of [\t\v\f\r ], like
+// Fields splits line[s:e] at runs of [\t\v\f\r ], like
 // reWhitespace.Split(text, n) for text without leading or trailing white
 // space. With n = 2 the second span runs to e.
-func wsFields(line string, s, e, n int) []span {
+func Fields(line string, s, e, n int) []Span {
 	c := n
 	if c <= 0 {
 		c = 4
 	}
-	out := make([]span, 0, c)
-	eachWSField(line, s, e, n, func(a, b int) { out = append(out, span{a, b}) })
+	out := make([]Span, 0, c)
+	EachField(line, s, e, n, func(a, b int) { out = append(out, Span{a, b}) })
 	return out
 }
 
-// eachWSField calls fn with each field of wsFields(line, s, e, n), in
+// EachField calls fn with each field of wsFields(line, s, e, n), in
 // order, and returns how many there were.
-func eachWSField(line string, s, e, n int, fn func(a, b int)) int {
+func EachField(line string, s, e, n int, fn func(a, b int)) int {
 	k, start := 0, s
 	for i := s; i < e && (n <= 0 || k < n-1); i++ {
 		if !isWS(line[i]) {
@@ -167,30 +167,30 @@ func eachWSField(line string, s, e, n int, fn func(a, b int)) int {
 	return k + 1
 }
 
-// command is an instruction line split as splitCommand does.
-type command struct {
-	keyword span
-	flags   []span // each flag word as written
-	flagVal []string
-	args    span // the arguments, trimmed
+// Command is an instruction line split as splitCommand does.
+type Command struct {
+	Keyword    Span
+	Flags      []Span // each flag word as written
+	FlagValues []string
+	Args       Span // the arguments, trimmed
 }
 
-// splitCommand mirrors parser.splitCommand over line[s:e].
-func splitCommand(line string, s, e int, esc byte) command {
+// SplitCommand mirrors parser.SplitCommand over line[s:e].
+func SplitCommand(line string, s, e int, esc byte) Command {
 	s, e = trimSpan(line, s, e)
 	// The keyword and the rest, as wsFields(line, s, e, 2) splits them.
 	k := s
 	for k < e && !isWS(line[k]) {
 		k++
 	}
-	c := command{keyword: span{s, k}, args: span{e, e}}
+	c := Command{Keyword: Span{s, k}, Args: Span{e, e}}
 	if k < e {
 		r := k
 		for r < e && isWS(line[r]) {
 			r++
 		}
-		c.flags, c.flagVal, c.args.s = extractBuilderFlags(line, r, e, esc)
-		c.args.s, c.args.e = trimSpan(line, c.args.s, e)
+		c.Flags, c.FlagValues, c.Args.S = extractBuilderFlags(line, r, e, esc)
+		c.Args.S, c.Args.E = trimSpan(line, c.Args.S, e)
 	}
 	return c
 }
@@ -198,13 +198,13 @@ func splitCommand(line string, s, e int, esc byte) command {
 // extractBuilderFlags mirrors parser.extractBuilderFlags: the leading
 // "--name[=value]" words of line[s:e]. It returns their spans and values and
 // where the arguments start.
-func extractBuilderFlags(line string, s, e int, esc byte) ([]span, []string, int) {
+func extractBuilderFlags(line string, s, e int, esc byte) ([]Span, []string, int) {
 	const (
 		inSpaces = iota
 		inWord
 		inQuote
 	)
-	var spans []span
+	var spans []Span
 	var words []string
 	phase := inSpaces
 	var sb strings.Builder
@@ -232,7 +232,7 @@ func extractBuilderFlags(line string, s, e int, esc byte) ([]span, []string, int
 		if (phase == inWord || phase == inQuote) && pos == e {
 			if w := sb.String(); w != "--" && (blankOK || len(w) > 0) {
 				words = append(words, w)
-				spans = append(spans, span{start, pos})
+				spans = append(spans, Span{start, pos})
 			}
 			break
 		}
@@ -245,7 +245,7 @@ func extractBuilderFlags(line string, s, e int, esc byte) ([]span, []string, int
 				}
 				if blankOK || len(w) > 0 {
 					words = append(words, w)
-					spans = append(spans, span{start, pos})
+					spans = append(spans, Span{start, pos})
 				}
 				sb.Reset()
 				blankOK = false
@@ -289,21 +289,21 @@ func extractBuilderFlags(line string, s, e int, esc byte) ([]span, []string, int
 // plainWordByte reports an ASCII byte that parseWords passes over inside
 // a word: no white space, quote or escape.
 func plainWordByte(c, esc byte) bool {
-	return c < utf8.RuneSelf && c != esc && c != '\'' && c != '"' && !isSpace(rune(c))
+	return c < utf8.RuneSelf && c != esc && c != '\'' && c != '"' && !IsSpace(rune(c))
 }
 
-// parseWords mirrors parser.parseWords over line[s:e], returning each word
+// ParseWords mirrors parser.ParseWords over line[s:e], returning each word
 // and its span. BuildKit copies every rune of a word, quotes and escapes
 // included, except an escape character that ends the input; so a word is
 // its source text, rebuilt only where that differs (invalid UTF-8).
-func parseWords(line string, s, e int, esc byte) ([]string, []span) {
+func ParseWords(line string, s, e int, esc byte) ([]string, []Span) {
 	const (
 		inSpaces = iota
 		inWord
 		inQuote
 	)
 	var words []string
-	var spans []span
+	var spans []Span
 	phase := inSpaces
 	quote := rune(0)
 	blankOK := false
@@ -319,7 +319,7 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 		}
 		if blankOK || len(v) > 0 {
 			words = append(words, runeCopy(v))
-			spans = append(spans, span{start, end})
+			spans = append(spans, Span{start, end})
 		}
 	}
 	for pos := s; pos <= e; pos += w {
@@ -341,7 +341,7 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 			if pos == e {
 				break
 			}
-			if isSpace(ch) {
+			if IsSpace(ch) {
 				continue
 			}
 			phase = inWord
@@ -353,7 +353,7 @@ func parseWords(line string, s, e int, esc byte) ([]string, []span) {
 			break
 		}
 		if phase == inWord {
-			if isSpace(ch) {
+			if IsSpace(ch) {
 				phase = inSpaces
 				word(pos)
 				blankOK = false
@@ -401,8 +401,8 @@ func decodeRune(line string, pos, e int) (rune, int) {
 	return utf8.DecodeRuneInString(line[pos:e])
 }
 
-// isSpace is unicode.IsSpace with a fast path for ASCII.
-func isSpace(r rune) bool {
+// IsSpace is unicode.IsSpace with a fast path for ASCII.
+func IsSpace(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r == ' ' || uint32(r)-'\t' <= '\r'-'\t'
 	}
@@ -422,11 +422,11 @@ func runeCopy(s string) string {
 	return sb.String()
 }
 
-// jsonArray parses line[s:e] as parser.parseJSON does. ok is false when the
+// JSONArray parses line[s:e] as parser.parseJSON does. ok is false when the
 // text is not a JSON array (then BuildKit takes it as shell form); err is
 // set when it is an array of something other than strings, which BuildKit
 // rejects. Spans gives the bracket, string and comma tokens.
-func jsonArray(line string, s, e int) (vals []string, toks []span, ok bool, err error) {
+func JSONArray(line string, s, e int) (vals []string, toks []Span, ok bool, err error) {
 	t := strings.TrimLeftFunc(line[s:e], unicode.IsSpace)
 	s = e - len(t)
 	if !strings.HasPrefix(t, "[") {
@@ -459,10 +459,10 @@ func jsonArray(line string, s, e int) (vals []string, toks []span, ok bool, err 
 				}
 				j++
 			}
-			toks = append(toks, span{i, j + 1})
+			toks = append(toks, Span{i, j + 1})
 			i = j + 1
 		default: // '[', ',', ']'
-			toks = append(toks, span{i, i + 1})
+			toks = append(toks, Span{i, i + 1})
 			i++
 		}
 	}
@@ -471,10 +471,10 @@ func jsonArray(line string, s, e int) (vals []string, toks []span, ok bool, err 
 
 // wsList chains the [\t\v\f\r ]-separated words of line[s:e] into Next
 // nodes, as strings.Fields-like splitting with BuildKit's white space does.
-func wsList(line string, s, e int) *LNode {
-	nodes := make([]LNode, eachWSField(line, s, e, 0, func(int, int) {}))
+func wsList(line string, s, e int) *Lowered {
+	nodes := make([]Lowered, EachField(line, s, e, 0, func(int, int) {}))
 	k := 0
-	eachWSField(line, s, e, 0, func(a, b int) {
+	EachField(line, s, e, 0, func(a, b int) {
 		nodes[k].Value = line[a:b]
 		if k > 0 {
 			nodes[k-1].Next = &nodes[k]
@@ -489,7 +489,7 @@ func wsList(line string, s, e int) *LNode {
 // without encoding/json: the values are then the text between the quotes.
 // ok is false where the text is anything else; jsonArray's decoding
 // decides there.
-func simpleJSONArray(line string, s, e int) (vals []string, toks []span, ok bool) {
+func simpleJSONArray(line string, s, e int) (vals []string, toks []Span, ok bool) {
 	ws := func(i int) int {
 		for i < e && (line[i] == ' ' || line[i] == '\t' || line[i] == '\n' || line[i] == '\r') {
 			i++
@@ -503,11 +503,11 @@ func simpleJSONArray(line string, s, e int) (vals []string, toks []span, ok bool
 		}
 	}
 	vals = make([]string, 0, n/2)
-	toks = make([]span, 0, n+2)
-	toks = append(toks, span{s, s + 1})
+	toks = make([]Span, 0, n+2)
+	toks = append(toks, Span{s, s + 1})
 	i := ws(s + 1)
 	if i < e && line[i] == ']' {
-		toks = append(toks, span{i, i + 1})
+		toks = append(toks, Span{i, i + 1})
 		return vals, toks, ws(i+1) == e
 	}
 	for {
@@ -534,12 +534,12 @@ func simpleJSONArray(line string, s, e int) (vals []string, toks []span, ok bool
 			return nil, nil, false
 		}
 		vals = append(vals, line[i+1:j])
-		toks = append(toks, span{i, j + 1})
+		toks = append(toks, Span{i, j + 1})
 		i = ws(j + 1)
 		if i >= e {
 			return nil, nil, false
 		}
-		toks = append(toks, span{i, i + 1})
+		toks = append(toks, Span{i, i + 1})
 		switch line[i] {
 		case ']':
 			return vals, toks, ws(i+1) == e
@@ -552,11 +552,11 @@ func simpleJSONArray(line string, s, e int) (vals []string, toks []span, ok bool
 }
 
 // listNode chains values into Next nodes.
-func listNode(vals []string) *LNode {
+func listNode(vals []string) *Lowered {
 	if len(vals) == 0 {
 		return nil
 	}
-	nodes := make([]LNode, len(vals))
+	nodes := make([]Lowered, len(vals))
 	for i, v := range vals {
 		nodes[i].Value = v
 		if i > 0 {
@@ -568,20 +568,20 @@ func listNode(vals []string) *LNode {
 
 // lowerLine mirrors parser.newNodeFromLine over line[s:e].
 // newNode makes the instruction node.
-func lowerLine(line string, s, e int, esc byte, newNode func() *LNode) (*LNode, error) {
-	c := splitCommand(line, s, e, esc)
-	kw := line[c.keyword.s:c.keyword.e]
+func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lowered, error) {
+	c := SplitCommand(line, s, e, esc)
+	kw := line[c.Keyword.S:c.Keyword.E]
 	n := newNode()
-	n.Value, n.Original, n.Flags = kw, line[s:e], c.flagVal
-	rest := line[c.args.s:c.args.e]
-	a, b := c.args.s, c.args.e
+	n.Value, n.Original, n.Flags = kw, line[s:e], c.FlagValues
+	rest := line[c.Args.S:c.Args.E]
+	a, b := c.Args.S, c.Args.E
 	var err error
-	n.kw = keyword(kw)
+	n.kw = LowerKeyword(kw)
 	switch n.kw {
 	case "add", "copy", "volume":
 		var vals []string
 		var ok bool
-		vals, _, ok, err = jsonArray(line, a, b)
+		vals, _, ok, err = JSONArray(line, a, b)
 		if ok {
 			n.Next, n.JSON = listNode(vals), true
 		} else if err == nil && rest != "" {
@@ -593,36 +593,36 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *LNode) (*LNode, 
 		}
 	case "arg":
 		var words []string
-		words, n.spans = parseWords(line, a, b, esc)
+		words, n.Spans = ParseWords(line, a, b, esc)
 		n.Next = listNode(words)
 	case "env", "label":
-		nv := splitNameVal(line, a, b, esc)
-		n.spans, n.legacy = nv.spans, nv.legacy
+		nv := SplitNameVal(line, a, b, esc)
+		n.Spans, n.Legacy = nv.Spans, nv.Legacy
 		n.Next, err = lowerNameVal(line, nv, kw)
 	case "maintainer", "stopsignal", "user", "workdir":
 		if rest != "" {
-			n.Next = &LNode{Value: rest}
+			n.Next = &Lowered{Value: rest}
 		}
 	case "cmd", "entrypoint", "run", "shell":
 		n.Next, n.JSON, err = lowerMaybeJSON(line, a, b)
 	case "healthcheck":
-		typ, cmd := healthSplit(line, a, b)
-		if typ.e > typ.s {
-			var next *LNode
+		typ, cmd := HealthSplit(line, a, b)
+		if typ.E > typ.S {
+			var next *Lowered
 			next, n.JSON, err = lowerMaybeJSON(line, cmd, b)
-			n.Next = &LNode{Value: line[typ.s:typ.e], Next: next}
+			n.Next = &Lowered{Value: line[typ.S:typ.E], Next: next}
 		}
 	case "onbuild":
 		if rest != "" {
-			var child *LNode
+			var child *Lowered
 			child, err = lowerLine(line, a, b, esc, newNode)
 			if err == nil {
-				n.Next = &LNode{Children: []*LNode{child}}
+				n.Next = &Lowered{Children: []*Lowered{child}}
 			}
 		}
 	default:
 		// parseIgnore: an unknown keyword keeps an empty argument node.
-		n.Next = &LNode{}
+		n.Next = &Lowered{}
 	}
 	if err != nil {
 		return nil, err
@@ -630,23 +630,23 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *LNode) (*LNode, 
 	return n, nil
 }
 
-func lowerMaybeJSON(line string, a, b int) (*LNode, bool, error) {
+func lowerMaybeJSON(line string, a, b int) (*Lowered, bool, error) {
 	if a == b {
 		return nil, false, nil
 	}
-	vals, _, ok, err := jsonArray(line, a, b)
+	vals, _, ok, err := JSONArray(line, a, b)
 	if err != nil {
 		return nil, false, err
 	}
 	if ok {
 		return listNode(vals), true, nil
 	}
-	return &LNode{Value: line[a:b]}, false, nil
+	return &Lowered{Value: line[a:b]}, false, nil
 }
 
-// healthSplit mirrors parser.parseHealthConfig's split of its type word,
+// HealthSplit mirrors parser.parseHealthConfig's split of its type word,
 // which tests white space byte by byte.
-func healthSplit(line string, a, b int) (typ span, cmd int) {
+func HealthSplit(line string, a, b int) (typ Span, cmd int) {
 	sep := a
 	for ; sep < b; sep++ {
 		if unicode.IsSpace(rune(line[sep])) {
@@ -659,50 +659,50 @@ func healthSplit(line string, a, b int) (typ span, cmd int) {
 			break
 		}
 	}
-	return span{a, sep}, next
+	return Span{a, sep}, next
 }
 
-// nameVal is how ENV and LABEL arguments split: legacy "key value" or
+// NameVal is how ENV and LABEL arguments split: legacy "key value" or
 // key=value words.
-type nameVal struct {
-	legacy bool
-	spans  []span // legacy: key and value; else one span per word
-	words  []string
+type NameVal struct {
+	Legacy bool
+	Spans  []Span // legacy: key and value; else one span per word
+	Words  []string
 }
 
-func splitNameVal(line string, a, b int, esc byte) nameVal {
-	words, spans := parseWords(line, a, b, esc)
+func SplitNameVal(line string, a, b int, esc byte) NameVal {
+	words, spans := ParseWords(line, a, b, esc)
 	if len(words) == 0 {
-		return nameVal{}
+		return NameVal{}
 	}
 	if !strings.Contains(words[0], "=") {
-		return nameVal{legacy: true, spans: wsFields(line, a, b, 2)}
+		return NameVal{Legacy: true, Spans: Fields(line, a, b, 2)}
 	}
-	return nameVal{spans: spans, words: words}
+	return NameVal{Spans: spans, Words: words}
 }
 
 // lowerNameVal mirrors parser.parseNameVal.
-func lowerNameVal(line string, nv nameVal, key string) (*LNode, error) {
-	if nv.legacy {
-		if len(nv.spans) < 2 {
+func lowerNameVal(line string, nv NameVal, key string) (*Lowered, error) {
+	if nv.Legacy {
+		if len(nv.Spans) < 2 {
 			return nil, fmt.Errorf("%s must have two arguments", strings.ToLower(key))
 		}
-		k, v := nv.spans[0], nv.spans[1]
-		return &LNode{Value: line[k.s:k.e], Next: &LNode{Value: line[v.s:v.e], Next: &LNode{}}}, nil
+		k, v := nv.Spans[0], nv.Spans[1]
+		return &Lowered{Value: line[k.S:k.E], Next: &Lowered{Value: line[v.S:v.E], Next: &Lowered{}}}, nil
 	}
-	if len(nv.words) == 0 {
+	if len(nv.Words) == 0 {
 		return nil, nil
 	}
-	nodes := make([]LNode, 3*len(nv.words))
-	for i, w := range nv.words {
+	nodes := make([]Lowered, 3*len(nv.Words))
+	for i, w := range nv.Words {
 		k, v, ok := strings.Cut(w, "=")
 		if !ok {
 			return nil, fmt.Errorf("syntax error: can't find = in %q, must be of the form name=value", w)
 		}
 		x := nodes[3*i : 3*i+3]
-		x[0] = LNode{Value: k, Next: &x[1]}
-		x[1] = LNode{Value: v, Next: &x[2]}
-		x[2] = LNode{Value: "="}
+		x[0] = Lowered{Value: k, Next: &x[1]}
+		x[1] = Lowered{Value: v, Next: &x[2]}
+		x[2] = Lowered{Value: "="}
 		if i > 0 {
 			nodes[3*i-1].Next = &x[0]
 		}
@@ -710,19 +710,19 @@ func lowerNameVal(line string, nv nameVal, key string) (*LNode, error) {
 	return &nodes[0], nil
 }
 
-// keywords are the instructions BuildKit's parser dispatches on
+// Keywords are the instructions BuildKit's parser dispatches on
 // (parser.go, the dispatch table), lower case.
-var keywords = [...]string{
+var Keywords = [...]string{
 	"add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck",
 	"label", "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
 }
 
-// keyword returns kw in lower case, as BuildKit's dispatch does
+// LowerKeyword returns kw in lower case, as BuildKit's dispatch does
 // (strings.ToLower), without allocating for the known keywords, which the
 // hot paths compare against. Keywords are ASCII: a non-ASCII byte makes
-// an unknown keyword (strings.EqualFold would match "ſhell" to "shell";
+// an unknown LowerKeyword (strings.EqualFold would match "ſhell" to "shell";
 // BuildKit does not).
-func keyword(kw string) string {
+func LowerKeyword(kw string) string {
 	if len(kw) < 3 || len(kw) > 11 {
 		return strings.ToLower(kw)
 	}
@@ -795,4 +795,4 @@ func known(k string) bool { return knownKeyword(k) != "" }
 // Dockerfile. BuildKit's parser reads any word as a keyword (so Parse
 // does); it is the build that rejects an unknown one, as dfmt's walk does a
 // file that holds one (a Python import, a template's {{ or {%).
-func KnownInstruction(kw string) bool { return known(keyword(kw)) }
+func KnownInstruction(kw string) bool { return known(LowerKeyword(kw)) }

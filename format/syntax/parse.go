@@ -1,4 +1,4 @@
-package format
+package syntax
 
 import (
 	"bytes"
@@ -25,23 +25,32 @@ func Parse(src []byte) *File {
 	return parse(src, false, nil)
 }
 
+// ParseLowering parses src, the printed form of ref, as far as the safety
+// check compares it: the lowering of each instruction (File.Lowered), the
+// directives and the lines, but no nodes. An instruction whose joined line
+// is the same as that of ref's instruction of the same rank takes its
+// lowering from ref.
+func ParseLowering(src []byte, ref *File) *File {
+	return parse(src, true, ref)
+}
+
 // parse is Parse; with lowerOnly it keeps only what the safety check
 // compares (File.lowered, the directives and the lines), not the nodes.
 // An instruction whose joined line is the same as that of ref's instruction
 // of the same rank takes its lowering from ref.
 func parse(src []byte, lowerOnly bool, ref *File) *File {
 	f := &File{Escape: '\\'}
-	if bytes.HasPrefix(src, bom) {
+	if bytes.HasPrefix(src, BOM) {
 		f.BOM = true
-		src = src[len(bom):]
+		src = src[len(BOM):]
 	}
 	f.Lines = splitLines(src)
 	// One copy of the text: the lowering's strings are cut from it.
 	p := fileParser{f: f, lowerOnly: lowerOnly, ref: ref, src: string(src)}
 	if ref != nil {
-		f.lowered = make([]*LNode, 0, len(ref.lowered))
+		f.Lowered = make([]*Lowered, 0, len(ref.Lowered))
 	} else {
-		f.lowered = make([]*LNode, 0, len(f.Lines)/4+1)
+		f.Lowered = make([]*Lowered, 0, len(f.Lines)/4+1)
 	}
 	// The scratch buffers come from a pool: most files would grow them
 	// anew.
@@ -51,7 +60,7 @@ func parse(src []byte, lowerOnly bool, ref *File) *File {
 		p.parts = sc.parts[:0]
 	} else {
 		f.Nodes = make([]*Node, 0, len(f.Lines)/2+1)
-		p.parts = make([]Part, 0, len(f.Lines))
+		p.parts = make([]InstrLine, 0, len(f.Lines))
 	}
 	p.run()
 	sc.joined = p.joined[:0]
@@ -66,7 +75,7 @@ func parse(src []byte, lowerOnly bool, ref *File) *File {
 // instruction being read, and in a lowerOnly parse, its parts.
 type parseScratch struct {
 	joined []byte
-	parts  []Part
+	parts  []InstrLine
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(parseScratch) }}
@@ -77,7 +86,7 @@ type fileParser struct {
 	// Nodes and parts are cut from slabs: nodes from chunks that never
 	// move, parts from a slice whose old arrays stay with their nodes.
 	nodes []Node
-	parts []Part
+	parts []InstrLine
 
 	lowerOnly bool
 	scratch   Node
@@ -112,9 +121,9 @@ func lowerFirst(s string) string {
 	return s
 }
 
-func trimLeftSpace(b []byte) []byte {
+func TrimLeftSpace(b []byte) []byte {
 	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf && isSpace(rune(b[i])) {
+	for i < len(b) && b[i] < utf8.RuneSelf && IsSpace(rune(b[i])) {
 		i++
 	}
 	if i < len(b) && b[i] >= utf8.RuneSelf {
@@ -124,7 +133,7 @@ func trimLeftSpace(b []byte) []byte {
 }
 
 func isCommentLine(b []byte) bool {
-	b = trimLeftSpace(b)
+	b = TrimLeftSpace(b)
 	return len(b) > 0 && b[0] == '#'
 }
 
@@ -145,13 +154,13 @@ func continuation(text []byte, esc byte) (cont bool, seg int) {
 	return false, len(text)
 }
 
-var directiveRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
+var DirectiveRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
 
 // directiveText reads "name=value" from the text after a comment's '#', as
 // DirectiveParser.ParseLine does, with the name in lower case. ok is false
 // where the text is no name=value at all.
 func directiveText(rest []byte) (name, value string, ok bool) {
-	m := directiveRE.FindSubmatch(trimLeftSpace(rest))
+	m := DirectiveRE.FindSubmatch(TrimLeftSpace(rest))
 	if m == nil {
 		return "", "", false
 	}
@@ -202,12 +211,12 @@ func (p *fileParser) directive(line []byte, at int) bool {
 // would carry, at column 0, for the instruction below it (BuildKit's
 // linter.WithMergedConfigFromComments), or "".
 func checkComment(text []byte) string {
-	t := trimLeftSpace(text)
+	t := TrimLeftSpace(text)
 	if len(t) == 0 || t[0] != '#' {
 		return ""
 	}
 	// Most comments are prose: look for the word before the regexp.
-	w := trimLeftSpace(t[1:])
+	w := TrimLeftSpace(t[1:])
 	if len(w) < 5 || !bytes.EqualFold(w[:5], []byte("check")) {
 		return ""
 	}
@@ -217,10 +226,10 @@ func checkComment(text []byte) string {
 	return ""
 }
 
-// directiveValue returns the name and value of the directive a comment line
+// DirectiveValue returns the name and value of the directive a comment line
 // carries, or "".
-func directiveValue(text []byte) string {
-	rest, ok := bytes.CutPrefix(trimLeftSpace(text), []byte("#"))
+func DirectiveValue(text []byte) string {
+	rest, ok := bytes.CutPrefix(TrimLeftSpace(text), []byte("#"))
 	if !ok {
 		return ""
 	}
@@ -231,10 +240,10 @@ func directiveValue(text []byte) string {
 	return k + "=" + v
 }
 
-// frontDirectives returns the directives as BuildKit's frontend reads them
+// FrontDirectives returns the directives as BuildKit's frontend reads them
 // before parsing (parser.ParseDirective, directives.go): after an optional
 // "#!" line, the leading lines that start with '#' exactly.
-func (f *File) frontDirectives() []string {
+func (f *File) FrontDirectives() []string {
 	var out []string
 	lines := f.Lines
 	if len(lines) > 0 && bytes.HasPrefix(lines[0].Text, []byte("#!")) {
@@ -254,14 +263,14 @@ func (f *File) frontDirectives() []string {
 	return out
 }
 
-// wouldBeDirective reports whether a comment line would be read as a parser
+// WouldBeDirective reports whether a comment line would be read as a parser
 // directive, or would let the next line be read as one, if it stood first in
 // the file.
-func wouldBeDirective(text []byte) bool {
+func WouldBeDirective(text []byte) bool {
 	if bytes.HasPrefix(text, []byte("#!")) {
 		return true // a shebang line, after which the frontend reads directives
 	}
-	rest, ok := bytes.CutPrefix(trimLeftSpace(text), []byte("#"))
+	rest, ok := bytes.CutPrefix(TrimLeftSpace(text), []byte("#"))
 	if !ok {
 		return false
 	}
@@ -277,7 +286,7 @@ func (p *fileParser) run() {
 	for i, l := range lines {
 		n := len(l.Text) + len(l.EOL)
 		if i == 0 && f.BOM {
-			n += len(bom)
+			n += len(BOM)
 		}
 		if n >= maxLine && !(n == maxLine && len(l.EOL) > 0 && l.EOL[len(l.EOL)-1] == '\n') {
 			limit = i
@@ -286,7 +295,7 @@ func (p *fileParser) run() {
 	}
 	for i := 0; i < limit; {
 		text := lines[i].Text
-		trimmed := trimLeftSpace(text)
+		trimmed := TrimLeftSpace(text)
 		isDir := p.directive(trimmed, i)
 		if len(trimmed) > 0 && trimmed[0] == '#' {
 			n := p.node(Node{Kind: CommentNode, Start: i, End: i + 1})
@@ -330,7 +339,7 @@ func (p *fileParser) lineText(i int) string {
 }
 
 // instrNode returns a new instruction node, cut from a chunk.
-func (p *fileParser) instrNode() *LNode {
+func (p *fileParser) instrNode() *Lowered {
 	if len(p.instrs) == cap(p.instrs) {
 		p.instrs = make([]instrNode, 0, min(max(len(p.f.Lines)/8, 4), 64))
 	}
@@ -369,7 +378,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		p.parts = p.parts[:0]
 	}
 	p0 := len(p.parts)
-	p.parts = append(p.parts, Part{Kind: SegmentPart, Line: i, SegStart: lead, SegEnd: lead + seg, Cont: cont})
+	p.parts = append(p.parts, InstrLine{Kind: TextLine, Line: i, TextStart: lead, TextEnd: lead + seg, Cont: cont})
 	first := p.lineText(i)[lead : lead+seg]
 	var joined []byte
 	i++
@@ -380,25 +389,25 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		text := f.Lines[i].Text
 		switch {
 		case isCommentLine(text):
-			p.parts = append(p.parts, Part{Kind: CommentPart, Line: i})
-		case len(trimLeftSpace(text)) == 0:
-			p.parts = append(p.parts, Part{Kind: BlankPart, Line: i})
+			p.parts = append(p.parts, InstrLine{Kind: CommentLine, Line: i})
+		case len(TrimLeftSpace(text)) == 0:
+			p.parts = append(p.parts, InstrLine{Kind: BlankLine, Line: i})
 		default:
 			var s int
 			cont, s = continuation(text, f.Escape)
-			p.parts = append(p.parts, Part{Kind: SegmentPart, Line: i, SegEnd: s, Cont: cont})
+			p.parts = append(p.parts, InstrLine{Kind: TextLine, Line: i, TextEnd: s, Cont: cont})
 			joined = append(joined, text[:s]...)
 		}
 		i++
 	}
 	p.joined = joined
-	n.Parts = p.parts[p0:len(p.parts):len(p.parts)]
+	n.InstrLines = p.parts[p0:len(p.parts):len(p.parts)]
 	n.BodyStart = i
 	// Lowering is a function of the joined line and the escape: an
 	// instruction the printer left as it was is lowered as it was.
-	var same *LNode
-	if k := len(f.lowered); p.ref != nil && k < len(p.ref.lowered) && p.ref.Escape == f.Escape {
-		r := p.ref.lowered[k]
+	var same *Lowered
+	if k := len(f.Lowered); p.ref != nil && k < len(p.ref.Lowered) && p.ref.Escape == f.Escape {
+		r := p.ref.Lowered[k]
 		if joined == nil && first == r.Original || joined != nil && string(joined) == r.Original {
 			same = r
 		}
@@ -412,16 +421,16 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 	default:
 		line = string(joined)
 	}
-	n.joined = line
+	n.joinedText = line
 	if same != nil && p.lowerOnly && slices.Equal(p.comments, same.PrevComment) &&
 		!(canContainHeredoc(same) && strings.Contains(line, "<<")) {
 		// For the safety check, the input's lowering stands for this
 		// one: all it compares is the same, and it reads no lines.
-		f.lowered = append(f.lowered, same)
+		f.Lowered = append(f.Lowered, same)
 		p.comments, p.commentLines = nil, p.commentLines[:0]
 		return i
 	}
-	var ln *LNode
+	var ln *Lowered
 	var err error
 	if same != nil {
 		ln = p.instrNode()
@@ -452,7 +461,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 		}
 		ln.EndLine = i
 		n.Lowered = ln
-		f.lowered = append(f.lowered, ln)
+		f.Lowered = append(f.Lowered, ln)
 		kw := ln.Keyword()
 		for _, c := range p.commentLines {
 			if kw == "from" || kw == "arg" || checkComment(f.Lines[c.Start].Text) != "" {
@@ -467,7 +476,7 @@ func (p *fileParser) instruction(i, limit, lead int, cont bool, seg int) int {
 }
 
 // canContainHeredoc mirrors Node.canContainHeredoc.
-func canContainHeredoc(n *LNode) bool {
+func canContainHeredoc(n *Lowered) bool {
 	if strings.EqualFold(n.Value, "onbuild") && n.Next != nil && len(n.Next.Children) > 0 {
 		n = n.Next.Children[0]
 	}
@@ -480,7 +489,7 @@ func canContainHeredoc(n *LNode) bool {
 
 // heredocs reads the bodies of the heredocs docs, found on the
 // instruction's line, as parser.Parse does, starting at line i.
-func (p *fileParser) heredocs(n *LNode, docs []Heredoc, i, limit int) (int, error) {
+func (p *fileParser) heredocs(n *Lowered, docs []Heredoc, i, limit int) (int, error) {
 	for _, h := range docs {
 		var content strings.Builder
 		terminated := false

@@ -1,4 +1,4 @@
-package format
+package syntax
 
 import "bytes"
 
@@ -24,27 +24,27 @@ const (
 	UnreadNode                      // lines BuildKit never reads (after a line over 64 KiB)
 )
 
-// PartKind tells what a line inside an instruction is.
-type PartKind uint8
+// InstrLineKind tells what a line inside an instruction is.
+type InstrLineKind uint8
 
 // The kinds of lines inside an instruction, before its heredoc bodies.
 const (
-	SegmentPart PartKind = iota // a line that contributes text
-	CommentPart                 // a comment line inside a continuation, dropped by BuildKit
-	BlankPart                   // an empty continuation line, dropped by BuildKit
+	TextLine    InstrLineKind = iota // a line that contributes text
+	CommentLine                      // a comment line inside a continuation, dropped by BuildKit
+	BlankLine                        // an empty continuation line, dropped by BuildKit
 )
 
-// Part is one physical line of an instruction before its heredoc bodies.
-type Part struct {
-	Kind PartKind
+// InstrLine is one physical line of an instruction before its heredoc bodies.
+type InstrLine struct {
+	Kind InstrLineKind
 	// Cont reports that the line ends with the continuation character.
 	Cont bool
 	Line int // index into File.Lines
-	// SegStart and SegEnd delimit, in the line's Text, the bytes that the
-	// line contributes to the joined instruction (a SegmentPart only): the
+	// TextStart and TextEnd delimit, in the line's Text, the bytes that the
+	// line contributes to the joined instruction (a TextLine only): the
 	// first line loses its leading white space, every line the continuation
 	// character and the blanks after it.
-	SegStart, SegEnd int
+	TextStart, TextEnd int
 }
 
 // Node is a top-level element of a File: a blank line, a comment, a parser
@@ -61,12 +61,17 @@ type Node struct {
 	Start, End int
 
 	// Instruction nodes only.
-	Parts     []Part // lines [Start, BodyStart)
-	BodyStart int    // first heredoc body line; End when there is none
-	Lowered   *LNode // what BuildKit sees; nil when the instruction failed to parse
+	InstrLines []InstrLine // lines [Start, BodyStart)
+	BodyStart  int         // first heredoc body line; End when there is none
+	Lowered    *Lowered    // what BuildKit sees; nil when the instruction failed to parse
 
-	joined string // the joined text, as the scanner built it
+	joinedText string // the joined text, as the scanner built it
 }
+
+// Joined returns an instruction's text as BuildKit joins its lines, before
+// it splits off the keyword: the first line without its leading white space,
+// continuation characters, comment lines and empty lines dropped.
+func (n *Node) Joined() string { return n.joinedText }
 
 // File is the lossless concrete syntax tree of one Dockerfile: every byte of
 // the input is in exactly one Line, and every Line in exactly one Node.
@@ -80,7 +85,7 @@ type File struct {
 	// Err is the first fault BuildKit's parser reports for this file, or nil.
 	Err *Error
 
-	lowered []*LNode // every instruction's LNode, in order
+	Lowered []*Lowered // every instruction's LNode, in order
 }
 
 // Directive is a parser directive: syntax, escape or check.
@@ -88,7 +93,7 @@ type Directive struct {
 	Name, Value string
 }
 
-var bom = []byte{0xEF, 0xBB, 0xBF}
+var BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Verbatim prints the tree unchanged: the input, byte for byte.
 func (f *File) Verbatim() []byte {
@@ -98,7 +103,7 @@ func (f *File) Verbatim() []byte {
 	}
 	out := make([]byte, 0, n+3)
 	if f.BOM {
-		out = append(out, bom...)
+		out = append(out, BOM...)
 	}
 	for _, l := range f.Lines {
 		out = append(out, l.Text...)

@@ -1,4 +1,4 @@
-package format
+package syntax
 
 import (
 	"bytes"
@@ -71,7 +71,7 @@ func compareLowering(src []byte) error {
 	return nil
 }
 
-func sameAsBuildKit(m *LNode, b *parser.Node) error {
+func sameAsBuildKit(m *Lowered, b *parser.Node) error {
 	fail := func(what string) error {
 		return errors.New("line " + itoa(b.StartLine) + ": " + what + " differs: dfmt " + m.Dump() + " buildkit " + b.Dump())
 	}
@@ -191,8 +191,8 @@ func TestParserTestfiles(t *testing.T) {
 	}
 }
 
-func instructionsOf(f *File) []*LNode {
-	var out []*LNode
+func instructionsOf(f *File) []*Lowered {
+	var out []*Lowered
 	for _, n := range f.Nodes {
 		if n.Kind == InstructionNode {
 			out = append(out, n.Lowered)
@@ -205,8 +205,8 @@ func instructionsOf(f *File) []*LNode {
 // unicode.IsSpace, which BuildKit uses.
 func TestIsSpaceMatchesUnicode(t *testing.T) {
 	for r := rune(-1); r < 0x3100; r++ {
-		if isSpace(r) != unicode.IsSpace(r) {
-			t.Fatalf("isSpace(%U) = %v", r, isSpace(r))
+		if IsSpace(r) != unicode.IsSpace(r) {
+			t.Fatalf("isSpace(%U) = %v", r, IsSpace(r))
 		}
 	}
 }
@@ -218,7 +218,7 @@ func TestKeywordIsBuildKits(t *testing.T) {
 		"RUN": "run", "Healthcheck": "healthcheck", "sTOPSIGNAL": "stopsignal",
 		"\u017fhell": "\u017fhell", "frobnicate": "frobnicate", "": "",
 	} {
-		if got := keyword(kw); got != want {
+		if got := LowerKeyword(kw); got != want {
 			t.Errorf("keyword(%q) = %q, want %q", kw, got, want)
 		}
 	}
@@ -226,8 +226,8 @@ func TestKeywordIsBuildKits(t *testing.T) {
 		t.Error(err)
 	}
 	// knownKeyword knows the keywords, and only them.
-	for _, k := range keywords {
-		if knownKeyword(k) != k || !known(k) || keyword(strings.ToUpper(k)) != k {
+	for _, k := range Keywords {
+		if knownKeyword(k) != k || !known(k) || LowerKeyword(strings.ToUpper(k)) != k {
 			t.Errorf("keyword %q not known", k)
 		}
 	}
@@ -267,7 +267,7 @@ func FuzzSimpleJSONArray(f *testing.F) {
 		// The tokens are the brackets, the strings and the commas, in order.
 		var b strings.Builder
 		for _, tk := range toks {
-			b.WriteString(s[tk.s:tk.e])
+			b.WriteString(s[tk.S:tk.E])
 		}
 		if want := strings.Map(func(r rune) rune {
 			if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
