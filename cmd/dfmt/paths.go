@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dfmt/dfmt/format"
@@ -115,12 +116,14 @@ type walker struct {
 	// formatted whatever their names or content, even where a walk
 	// reaches them first.
 	named fileSet
+
+	git *gitRepos
 }
 
-// addJobs adds the jobs for paths, in order: "-" is standard input, named stdin
-// in messages.
+// addJobs adds the jobs for paths, in order: "-" is standard input, named
+// stdin in messages.
 func (c *config) addJobs(paths []string, stdin string, add func(*job)) {
-	w := &walker{add: add}
+	w := &walker{add: add, git: newGitRepos()}
 	for _, p := range paths {
 		if p == "-" {
 			continue
@@ -145,6 +148,9 @@ func (c *config) addJobs(paths []string, stdin string, add func(*job)) {
 // points to (with -w, the file it points to is rewritten and the link is
 // left as it is). Links met while walking a directory are not followed, so
 // a walk never leaves the tree.
+//
+// A directory named on the command line is walked even if git would
+// ignore it: the user named it. What is below it follows the rules.
 func (w *walker) expand(arg string) {
 	fi, err := os.Lstat(arg)
 	if err != nil {
@@ -158,7 +164,7 @@ func (w *walker) expand(arg string) {
 		}
 	}
 	if fi.IsDir() {
-		w.walk(arg)
+		w.walk(arg, w.start(arg))
 		return
 	}
 	if w.seen.has(fi) {
@@ -168,15 +174,114 @@ func (w *walker) expand(arg string) {
 	w.add(&job{path: arg, explicit: true, weight: weightOf(fi)})
 }
 
+// dirState is what the walk knows of the directory it is in.
+type dirState struct {
+	// phys is the directory's absolute path without symbolic links, as
+	// git sees it; "" if it could not be found, and then git's rules
+	// cannot be.
+	phys string
+
+	repo  *gitRepo // the git work tree it is in, or nil
+	rel   []string // its path from repo.root, by names
+	rules []rule   // the ignore rules in force, lowest priority first
+	// trackedOnly: the directory is one git ignores, walked for the files
+	// git tracks in it, and for those alone.
+	trackedOnly bool
+}
+
+// start is the state of a walk that starts at dir: the work tree above it
+// and the .gitignore files of the directories between them.
+func (w *walker) start(dir string) *dirState {
+	phys, err := filepath.Abs(dir)
+	if err == nil {
+		phys, err = filepath.EvalSymlinks(phys)
+	}
+	if err != nil {
+		return &dirState{}
+	}
+	st := &dirState{phys: phys}
+	st.repo, st.rel = w.git.find(phys)
+	if st.repo != nil {
+		st.rules = st.repo.base
+		for i := range st.rel {
+			d := filepath.Join(append([]string{st.repo.root}, st.rel[:i]...)...)
+			st.rules = appendGitignore(st.rules, d, st.rel[:i])
+		}
+	}
+	return st
+}
+
+// appendGitignore appends to rules those of the .gitignore file in dir, at
+// path from the top of its work tree. Like git, it does not follow a
+// .gitignore that is a symbolic link.
+func appendGitignore(rules []rule, dir string, path []string) []rule {
+	name := filepath.Join(dir, ".gitignore")
+	if fi, err := os.Lstat(name); err != nil || !fi.Mode().IsRegular() {
+		return rules
+	}
+	if more := readRules(name, path); len(more) > 0 {
+		// Clipped: the directories beside this one share rules.
+		return append(slices.Clip(rules), more...)
+	}
+	return rules
+}
+
+// enter is the state in the directory dir, whose entries are entries,
+// given st, the state its parent gave it: a directory holding .git starts
+// a work tree with rules of its own, and a .gitignore adds to the rules.
+func (w *walker) enter(dir string, st *dirState, entries []fs.DirEntry) *dirState {
+	var gitEntry, ignoreFile bool
+	for _, e := range entries {
+		switch e.Name() {
+		case ".git":
+			gitEntry = isGitEntry(e)
+		case ".gitignore":
+			ignoreFile = e.Type().IsRegular()
+		}
+	}
+	if gitEntry && st.phys != "" && (st.repo == nil || st.repo.root != st.phys) {
+		if r := w.git.open(st.phys); r != nil {
+			st = &dirState{phys: st.phys, repo: r, rules: r.base}
+		}
+	}
+	if ignoreFile && st.repo != nil && !st.trackedOnly {
+		if rules := appendGitignore(st.rules, dir, st.rel); len(rules) != len(st.rules) {
+			next := *st
+			next.rules = rules
+			st = &next
+		}
+	}
+	return st
+}
+
+// ignored reports whether git would ignore the entry name of the directory
+// in state st; for a directory that it does not, whether it is to be
+// walked for its tracked files alone.
+func (w *walker) ignored(st *dirState, name string, isDir bool) (ignored, trackedOnly bool) {
+	if st.repo == nil {
+		return false, false
+	}
+	path := append(slices.Clip(st.rel), name)
+	if !st.trackedOnly && !matchRules(st.rules, path, isDir) {
+		return false, false
+	}
+	// As in git, a file it tracks is not ignored, and so a directory that
+	// holds one is walked, for what git tracks in it: the rest of it is
+	// ignored with the directory.
+	return !st.repo.tracked(path, isDir), true
+}
+
 // walk adds a job for each Dockerfile under dir, depth first in the sorted
-// order of os.ReadDir, as filepath.WalkDir does.
-func (w *walker) walk(dir string) {
+// order of os.ReadDir, as filepath.WalkDir does. st is what the walk knows
+// of dir.
+func (w *walker) walk(dir string, st *dirState) {
 	entries, err := readDir(dir)
 	if err != nil {
 		// ReadDir returns what it read before the error: report the
 		// directory, then carry on with those.
 		w.add(failedJob(dir, err))
 	}
+	st = w.enter(dir, st, entries)
 	for _, e := range entries {
 		name := e.Name()
 		p := filepath.Join(dir, name)
@@ -184,12 +289,25 @@ func (w *walker) walk(dir string) {
 		switch {
 		case t.IsDir():
 			// A directory named Dockerfile is walked like any other.
-			if !skipDirs[name] {
-				w.walk(p)
+			if skipDirs[name] {
+				continue
 			}
+			ignored, trackedOnly := w.ignored(st, name, true)
+			if ignored {
+				continue
+			}
+			sub := &dirState{repo: st.repo, rules: st.rules, trackedOnly: trackedOnly}
+			if st.phys != "" {
+				sub.phys = filepath.Join(st.phys, name)
+			}
+			if st.repo != nil {
+				sub.rel = append(slices.Clip(st.rel), name)
+			}
+			w.walk(p, sub)
 		case t&fs.ModeSymlink != 0:
 			// Not followed; see expand.
 		case !isDockerfileName(name):
+		case w.isIgnored(st, name):
 		case !t.IsRegular():
 			// A FIFO, socket or device named like a Dockerfile: opening
 			// a FIFO would block the walk forever, so it is reported, not
@@ -212,6 +330,13 @@ func (w *walker) walk(dir string) {
 			w.add(j)
 		}
 	}
+}
+
+// isIgnored reports whether the file name, in the directory in state st,
+// is left out of the walk.
+func (w *walker) isIgnored(st *dirState, name string) bool {
+	ignored, _ := w.ignored(st, name, false)
+	return ignored
 }
 
 // fileSet is a set of files by identity, the device and inode that
