@@ -118,12 +118,21 @@ type walker struct {
 	named fileSet
 
 	git *gitRepos
+
+	// excludes are the --exclude patterns, as a .gitignore in cwd (the
+	// current directory, absolute) would hold them.
+	excludes []rule
+	cwd      string
 }
 
 // addJobs adds the jobs for paths, in order: "-" is standard input, named
 // stdin in messages.
 func (c *config) addJobs(paths []string, stdin string, add func(*job)) {
-	w := &walker{add: add, git: newGitRepos()}
+	w := &walker{add: add, git: newGitRepos(), excludes: c.excludes}
+	if len(w.excludes) > 0 {
+		// Without the current directory, no walked path is below it.
+		w.cwd, _ = os.Getwd()
+	}
 	for _, p := range paths {
 		if p == "-" {
 			continue
@@ -187,19 +196,37 @@ type dirState struct {
 	// trackedOnly: the directory is one git ignores, walked for the files
 	// git tracks in it, and for those alone.
 	trackedOnly bool
+
+	// below says that the directory is the current one or below it, and
+	// then cwdRel is its path from there, for --exclude; otherwise abs
+	// is its absolute path, as given, to notice the current directory.
+	below  bool
+	cwdRel []string
+	abs    string
 }
 
 // start is the state of a walk that starts at dir: the work tree above it
 // and the .gitignore files of the directories between them.
 func (w *walker) start(dir string) *dirState {
-	phys, err := filepath.Abs(dir)
-	if err == nil {
-		phys, err = filepath.EvalSymlinks(phys)
-	}
+	st := &dirState{}
+	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return &dirState{}
+		return st
 	}
-	st := &dirState{phys: phys}
+	if w.cwd != "" {
+		st.abs = abs
+		if rel, err := filepath.Rel(w.cwd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			st.below = true
+			if rel != "." {
+				st.cwdRel = strings.Split(rel, string(filepath.Separator))
+			}
+		}
+	}
+	phys, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return st
+	}
+	st.phys = phys
 	st.repo, st.rel = w.git.find(phys)
 	if st.repo != nil {
 		st.rules = st.repo.base
@@ -241,7 +268,9 @@ func (w *walker) enter(dir string, st *dirState, entries []fs.DirEntry) *dirStat
 	}
 	if gitEntry && st.phys != "" && (st.repo == nil || st.repo.root != st.phys) {
 		if r := w.git.open(st.phys); r != nil {
-			st = &dirState{phys: st.phys, repo: r, rules: r.base}
+			next := *st
+			next.repo, next.rel, next.rules, next.trackedOnly = r, nil, r.base, false
+			st = &next
 		}
 	}
 	if ignoreFile && st.repo != nil && !st.trackedOnly {
@@ -254,10 +283,14 @@ func (w *walker) enter(dir string, st *dirState, entries []fs.DirEntry) *dirStat
 	return st
 }
 
-// ignored reports whether git would ignore the entry name of the directory
-// in state st; for a directory that it does not, whether it is to be
-// walked for its tracked files alone.
+// ignored reports whether the walk leaves out the entry name of the
+// directory in state st, because --exclude or git ignores it; for a
+// directory that it does not, whether it is to be walked for what git
+// tracks in it alone.
 func (w *walker) ignored(st *dirState, name string, isDir bool) (ignored, trackedOnly bool) {
+	if st.below && len(w.excludes) > 0 && matchRules(w.excludes, append(slices.Clip(st.cwdRel), name), isDir) {
+		return true, false
+	}
 	if st.repo == nil {
 		return false, false
 	}
@@ -296,14 +329,7 @@ func (w *walker) walk(dir string, st *dirState) {
 			if ignored {
 				continue
 			}
-			sub := &dirState{repo: st.repo, rules: st.rules, trackedOnly: trackedOnly}
-			if st.phys != "" {
-				sub.phys = filepath.Join(st.phys, name)
-			}
-			if st.repo != nil {
-				sub.rel = append(slices.Clip(st.rel), name)
-			}
-			w.walk(p, sub)
+			w.walk(p, w.sub(st, name, trackedOnly))
 		case t&fs.ModeSymlink != 0:
 			// Not followed; see expand.
 		case !isDockerfileName(name):
@@ -330,6 +356,28 @@ func (w *walker) walk(dir string, st *dirState) {
 			w.add(j)
 		}
 	}
+}
+
+// sub is the state that st, a directory's, gives its subdirectory name.
+func (w *walker) sub(st *dirState, name string, trackedOnly bool) *dirState {
+	sub := &dirState{repo: st.repo, rules: st.rules, trackedOnly: trackedOnly, below: st.below}
+	if st.phys != "" {
+		sub.phys = filepath.Join(st.phys, name)
+	}
+	if st.repo != nil {
+		sub.rel = append(slices.Clip(st.rel), name)
+	}
+	switch {
+	case st.below:
+		sub.cwdRel = append(slices.Clip(st.cwdRel), name)
+	case st.abs != "":
+		// A walk from above the current directory may come into it.
+		sub.abs = filepath.Join(st.abs, name)
+		if sub.abs == w.cwd {
+			sub.below, sub.abs = true, ""
+		}
+	}
+	return sub
 }
 
 // isIgnored reports whether the file name, in the directory in state st,
