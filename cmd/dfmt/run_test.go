@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -702,9 +703,16 @@ func TestHugeFile(t *testing.T) {
 // descriptors than files: workers open, read and close one file each at a
 // time. The files come from $DFMT_CORPUS/valid when set.
 func TestManyFiles(t *testing.T) {
-	const n = 20000
+	const (
+		n     = 20000 // names in the tree
+		files = 1000  // files they name
+	)
 	dir := setup(t, nil)
-	formatSource = format.Source
+	var calls atomic.Int64
+	formatSource = func(src []byte, opts format.Options) ([]byte, error) {
+		calls.Add(1)
+		return format.Source(src, opts)
+	}
 	var samples [][]byte
 	if corpus := os.Getenv("DFMT_CORPUS"); corpus != "" {
 		filepath.WalkDir(filepath.Join(corpus, "valid"), func(p string, d fs.DirEntry, err error) error {
@@ -721,13 +729,14 @@ func TestManyFiles(t *testing.T) {
 	if len(samples) == 0 {
 		samples = [][]byte{[]byte("FROM alpine\nRUN apk add --no-cache curl\n")}
 	}
-	// The files are hard links to a few originals: writing 20,000 files
-	// costs seconds on some file systems, linking them a fraction of that,
-	// and reading them is the same.
+	// The names are hard links to fewer files: writing 20,000 files costs
+	// seconds on some file systems, linking them a fraction of that. The
+	// walk meets every name, and the workers each file once, which is
+	// still many more files than descriptors.
 	var originals []string
-	for i, b := range samples {
+	for i := range files {
 		p := filepath.Join(dir, fmt.Sprintf("sample%d", i))
-		if err := os.WriteFile(p, b, 0o644); err != nil {
+		if err := os.WriteFile(p, samples[i%len(samples)], 0o644); err != nil {
 			t.Fatal(err)
 		}
 		originals = append(originals, p)
@@ -739,7 +748,7 @@ func TestManyFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := os.Link(originals[i%len(originals)], filepath.Join(sub, fmt.Sprintf("%d.Dockerfile", i))); err != nil {
+		if err := os.Link(originals[i%files], filepath.Join(sub, fmt.Sprintf("%d.Dockerfile", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -757,7 +766,7 @@ func TestManyFiles(t *testing.T) {
 
 	start := time.Now()
 	stdout, stderr, code := dfmt("", "-l", "tree")
-	t.Logf("-l on %d files: %v", n, time.Since(start))
+	t.Logf("-l on %d names of %d files: %v", n, files, time.Since(start))
 	if code == 2 || strings.Contains(stderr, "too many open files") {
 		t.Fatalf("status %d, stderr %.500s", code, stderr)
 	}
@@ -766,5 +775,8 @@ func TestManyFiles(t *testing.T) {
 	}
 	if stderr != "" {
 		t.Errorf("stderr %.500s", stderr)
+	}
+	if got := calls.Load(); got != files {
+		t.Errorf("%d files formatted, want %d", got, files)
 	}
 }
