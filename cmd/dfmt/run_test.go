@@ -598,11 +598,24 @@ func TestOddFiles(t *testing.T) {
 		t.Errorf("walked FIFO: status %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 
-	// Devices named on the command line: several jobs of unknown size,
+	// Pipes named on the command line: several jobs of unknown size,
 	// each taking the whole memory budget, still run one after another.
-	stdout, stderr, code = dfmt("", "/dev/null", "/dev/null", "latin1.Dockerfile", "/dev/null")
-	if code != 0 || stderr != "" || stdout != "FROM a\nLABEL x=\xe9t\xe9\n" {
-		t.Errorf("/dev/null: status %d, stdout %q, stderr %q", code, stdout, stderr)
+	// (Naming /dev/null three times would make one job: one file.)
+	for _, name := range []string{"p1", "p2", "p3"} {
+		if err := syscall.Mkfifo(name, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			f, err := os.OpenFile(name, os.O_WRONLY, 0)
+			if err == nil {
+				f.WriteString("from " + name + "\n")
+				f.Close()
+			}
+		}()
+	}
+	stdout, stderr, code = dfmt("", "p1", "/dev/null", "p2", "latin1.Dockerfile", "/dev/null", "p3")
+	if code != 0 || stderr != "" || stdout != "FROM p1\nFROM p2\nFROM a\nLABEL x=\xe9t\xe9\nFROM p3\n" {
+		t.Errorf("pipes: status %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
 
