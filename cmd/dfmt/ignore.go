@@ -257,7 +257,9 @@ func (g *gitRepos) open(dir string) *gitRepo {
 		}
 	}
 	r := &gitRepo{root: dir, gitDir: gitDir}
-	r.base = append(g.excludesFile(dir, filepath.Join(common, "config")), readRules(filepath.Join(common, "info", "exclude"), nil)...)
+	// Clipped: an excludes file's rules are shared by the repositories
+	// that read it.
+	r.base = append(slices.Clip(g.excludesFile(dir, filepath.Join(common, "config"))), readRules(filepath.Join(common, "info", "exclude"), nil)...)
 	g.byRoot[dir] = r
 	return r
 }
@@ -286,7 +288,7 @@ func (g *gitRepos) excludesFile(root, config string) []rule {
 	if !g.userRead {
 		g.userRead = true
 		// Later files win, as in git: the XDG file, then ~/.gitconfig.
-		for _, f := range []string{filepath.Join(g.xdgDir(), "config"), filepath.Join(g.home(), ".gitconfig")} {
+		for _, f := range []string{g.xdgFile("config"), g.homeFile(".gitconfig")} {
 			if v, ok := configExcludesFile(f); ok {
 				g.userExcludes = v
 			}
@@ -298,12 +300,15 @@ func (g *gitRepos) excludesFile(root, config string) []rule {
 	}
 	switch {
 	case path == "":
-		path = filepath.Join(g.xdgDir(), "ignore")
+		path = g.xdgFile("ignore")
 	case path == "~" || strings.HasPrefix(path, "~/"):
-		path = filepath.Join(g.home(), path[1:])
+		path = g.homeFile(path[1:])
 	case !filepath.IsAbs(path):
 		// git reads it from the top of the work tree.
 		path = filepath.Join(root, path)
+	}
+	if path == "" {
+		return nil
 	}
 	rules, ok := g.excludes[path]
 	if !ok {
@@ -313,14 +318,23 @@ func (g *gitRepos) excludesFile(root, config string) []rule {
 	return rules
 }
 
-func (g *gitRepos) home() string { return os.Getenv("HOME") }
-
-// xdgDir is git's directory in $XDG_CONFIG_HOME, by default ~/.config/git.
-func (g *gitRepos) xdgDir() string {
-	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
-		return filepath.Join(x, "git")
+// homeFile is the file at name in the home directory, or "" when $HOME is
+// not set: then, as for git, there is none.
+func (g *gitRepos) homeFile(name string) string {
+	home := os.Getenv("HOME")
+	if home == "" {
+		return ""
 	}
-	return filepath.Join(g.home(), ".config", "git")
+	return filepath.Join(home, name)
+}
+
+// xdgFile is git's file name in $XDG_CONFIG_HOME, by default in
+// ~/.config/git; "" if there is none.
+func (g *gitRepos) xdgFile(name string) string {
+	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
+		return filepath.Join(x, "git", name)
+	}
+	return g.homeFile(filepath.Join(".config", "git", name))
 }
 
 // configExcludesFile returns core.excludesFile as the git config file at
