@@ -159,7 +159,15 @@ func TestRules(t *testing.T) {
 		}
 		paths = append(paths, strings.TrimSuffix(p, "/"))
 	}
-	env := append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "GIT_CONFIG_NOSYSTEM=1")
+	// git reads only this tree's rules: no user or system configuration,
+	// and none of the GIT_ variables that would point it elsewhere.
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GIT_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "HOME="+dir, "XDG_CONFIG_HOME="+dir, "GIT_CONFIG_NOSYSTEM=1")
 	cmd := exec.Command(git, "init", "-q", dir)
 	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
