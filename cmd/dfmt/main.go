@@ -7,8 +7,10 @@
 // With no path, or with "-", dfmt formats standard input to standard output.
 // A file is formatted whatever its name; a directory is walked recursively
 // and the Dockerfiles in it (Dockerfile, Containerfile, *.Dockerfile,
-// *.dockerfile, Dockerfile.*, Containerfile.*) are formatted. The README's
-// Usage section says what the command does; run "dfmt -h" for the flags.
+// *.dockerfile, *.containerfile, Dockerfile.*, Containerfile.*) are
+// formatted, except files whose content is not a Dockerfile's and what git
+// ignores or --exclude matches. The README's Usage section says what the
+// command does; run "dfmt -h" for the flags.
 package main
 
 import (
@@ -93,8 +95,11 @@ var version = ""
 const usage = `usage: dfmt [flags] [path ...]
 
 Formats Dockerfiles. With no path, or -, formats standard input to standard
-output. A directory is walked for Dockerfile, Containerfile, *.Dockerfile,
-*.dockerfile, Dockerfile.* and Containerfile.* files.
+output. A file named is formatted whatever its name. A directory is walked
+for Dockerfile, Containerfile, *.Dockerfile, *.dockerfile, *.containerfile,
+Dockerfile.* and Containerfile.* files, but not for files whose content is
+not a Dockerfile's (-v names them), nor for what git ignores or --exclude
+matches. Each file is formatted once, however often it is reached.
 
 Modes (default: print the formatted text):
   -w, --write            rewrite each file in place if its formatting differs
@@ -105,6 +110,8 @@ Modes (default: print the formatted text):
       --list-refactors   list the refactors and when each is safe
 
 Options:
+      --exclude PATTERN  skip walked files and directories that PATTERN matches
+                         (.gitignore syntax, from the current directory; repeatable)
   -i, --indent N         indent by N spaces per level (default 4)
       --tabs             indent with tabs
       --stdin-filepath NAME
@@ -143,6 +150,9 @@ type config struct {
 	// messages and the path whose .editorconfig applies to it.
 	stdinPath string
 
+	// excludes are the --exclude patterns: what else a walk skips.
+	excludes []rule
+
 	refactors []string
 
 	stdin io.Reader
@@ -168,6 +178,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		listRefacts = fs.Bool("list-refactors", false, "list the refactors, what each does and when it is safe")
 		verbose     = fs.BoolP("verbose", "v", false, "also say what was skipped and why")
 		annotate    = fs.Bool("annotate", false, "with -l, -d or --check, also print GitHub workflow commands")
+		excludes    = fs.StringArray("exclude", nil, "skip walked files and directories matching `PATTERN` (.gitignore syntax, from the current directory)")
 		showVersion = fs.Bool("version", false, "print the version and exit")
 		help        = fs.BoolP("help", "h", false, "print this help")
 	)
@@ -226,6 +237,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageErr(err)
 		}
 		cfg.refactors = names
+	}
+	for _, p := range *excludes {
+		// As a .gitignore in the current directory would hold it.
+		r, ok := parseRule(p, nil)
+		if !ok {
+			return usageErr(fmt.Errorf("invalid --exclude pattern %q: blank, or a comment (\\# matches a leading #)", p))
+		}
+		cfg.excludes = append(cfg.excludes, r)
 	}
 	if fs.Changed("indent") && fs.Changed("tabs") {
 		return usageErr(fmt.Errorf("-i and --tabs cannot be used together"))

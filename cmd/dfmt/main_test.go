@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +14,9 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -64,6 +68,7 @@ func TestScript(t *testing.T) {
 			"lsdir":    cmdLsDir,
 			"chomp":    cmdChomp,
 			"putfile":  cmdPutFile,
+			"gitindex": cmdGitIndex,
 		},
 	})
 }
@@ -167,6 +172,31 @@ func cmdPutFile(ts *testscript.TestScript, neg bool, args []string) {
 	text, err := strconv.Unquote(`"` + args[1] + `"`)
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(text), 0o644))
+}
+
+// gitindex file path...: write file as a git index that tracks the paths
+// (slash-separated, from the top of the work tree; a path ending in "@" is
+// a submodule), as git add would, so that a script can test what a
+// tracked file changes without the git program. The blob hashes are made
+// up: only the names matter to dfmt.
+func cmdGitIndex(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: gitindex file path...")
+	}
+	idx := &index.Index{Version: 2}
+	for _, p := range args[1:] {
+		e := idx.Add(strings.TrimSuffix(p, "@"))
+		e.Mode = filemode.Regular
+		if strings.HasSuffix(p, "@") {
+			e.Mode = filemode.Submodule
+		}
+		e.Hash = plumbing.ComputeHash(plumbing.BlobObject, []byte(p))
+	}
+	var b bytes.Buffer
+	ts.Check(index.NewEncoder(&b).Encode(idx))
+	name := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(name), 0o755))
+	ts.Check(os.WriteFile(name, b.Bytes(), 0o644))
 }
 
 // lsdir dir: print the names in dir, one a line, to stdout of the script

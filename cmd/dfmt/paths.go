@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dfmt/dfmt/format/syntax"
@@ -115,12 +116,23 @@ type walker struct {
 	// formatted whatever their names or content, even where a walk
 	// reaches them first.
 	named fileSet
+
+	git *gitRepos
+
+	// excludes are the --exclude patterns, as a .gitignore in cwd (the
+	// current directory, absolute) would hold them.
+	excludes []rule
+	cwd      string
 }
 
-// addJobs adds the jobs for paths, in order: "-" is standard input, named stdin
-// in messages.
+// addJobs adds the jobs for paths, in order: "-" is standard input, named
+// stdin in messages.
 func (c *config) addJobs(paths []string, stdin string, add func(*job)) {
-	w := &walker{add: add}
+	w := &walker{add: add, git: newGitRepos(), excludes: c.excludes}
+	if len(w.excludes) > 0 {
+		// Without the current directory, no walked path is below it.
+		w.cwd, _ = os.Getwd()
+	}
 	for _, p := range paths {
 		if p == "-" {
 			continue
@@ -145,6 +157,9 @@ func (c *config) addJobs(paths []string, stdin string, add func(*job)) {
 // points to (with -w, the file it points to is rewritten and the link is
 // left as it is). Links met while walking a directory are not followed, so
 // a walk never leaves the tree.
+//
+// A directory named on the command line is walked even if git would
+// ignore it: the user named it. What is below it follows the rules.
 func (w *walker) expand(arg string) {
 	fi, err := os.Lstat(arg)
 	if err != nil {
@@ -158,7 +173,7 @@ func (w *walker) expand(arg string) {
 		}
 	}
 	if fi.IsDir() {
-		w.walk(arg)
+		w.walk(arg, w.start(arg))
 		return
 	}
 	if w.seen.has(fi) {
@@ -168,15 +183,138 @@ func (w *walker) expand(arg string) {
 	w.add(&job{path: arg, explicit: true, weight: weightOf(fi)})
 }
 
+// dirState is what the walk knows of the directory it is in.
+type dirState struct {
+	// phys is the directory's absolute path without symbolic links, as
+	// git sees it; "" if it could not be found, and then git's rules
+	// cannot be.
+	phys string
+
+	repo  *gitRepo // the git work tree it is in, or nil
+	rel   []string // its path from repo.root, by names
+	rules []rule   // the ignore rules in force, lowest priority first
+	// trackedOnly: the directory is one git ignores, walked for the files
+	// git tracks in it, and for those alone.
+	trackedOnly bool
+
+	// below says that the directory is the current one or below it, and
+	// then cwdRel is its path from there, for --exclude; otherwise abs
+	// is its absolute path, as given, to notice the current directory.
+	below  bool
+	cwdRel []string
+	abs    string
+}
+
+// start is the state of a walk that starts at dir: the work tree above it
+// and the .gitignore files of the directories between them.
+func (w *walker) start(dir string) *dirState {
+	st := &dirState{}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return st
+	}
+	if w.cwd != "" {
+		st.abs = abs
+		if rel, err := filepath.Rel(w.cwd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			st.below = true
+			if rel != "." {
+				st.cwdRel = strings.Split(rel, string(filepath.Separator))
+			}
+		}
+	}
+	phys, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return st
+	}
+	st.phys = phys
+	st.repo, st.rel = w.git.find(phys)
+	if st.repo != nil {
+		st.rules = st.repo.base
+		for i := range st.rel {
+			d := filepath.Join(append([]string{st.repo.root}, st.rel[:i]...)...)
+			st.rules = appendGitignore(st.rules, d, st.rel[:i])
+		}
+	}
+	return st
+}
+
+// appendGitignore appends to rules those of the .gitignore file in dir, at
+// path from the top of its work tree. Like git, it does not follow a
+// .gitignore that is a symbolic link.
+func appendGitignore(rules []rule, dir string, path []string) []rule {
+	name := filepath.Join(dir, ".gitignore")
+	if fi, err := os.Lstat(name); err != nil || !fi.Mode().IsRegular() {
+		return rules
+	}
+	if more := readRules(name, path); len(more) > 0 {
+		// Clipped: the directories beside this one share rules.
+		return append(slices.Clip(rules), more...)
+	}
+	return rules
+}
+
+// enter is the state in the directory dir, whose entries are entries,
+// given st, the state its parent gave it: a directory holding .git starts
+// a work tree with rules of its own, and a .gitignore adds to the rules.
+func (w *walker) enter(dir string, st *dirState, entries []fs.DirEntry) *dirState {
+	var gitEntry, ignoreFile bool
+	for _, e := range entries {
+		switch e.Name() {
+		case ".git":
+			gitEntry = isGitEntry(e)
+		case ".gitignore":
+			ignoreFile = e.Type().IsRegular()
+		}
+	}
+	if gitEntry && st.phys != "" && (st.repo == nil || st.repo.root != st.phys) {
+		if r := w.git.open(st.phys); r != nil {
+			next := *st
+			next.repo, next.rel, next.rules, next.trackedOnly = r, nil, r.base, false
+			st = &next
+		}
+	}
+	if ignoreFile && st.repo != nil && !st.trackedOnly {
+		if rules := appendGitignore(st.rules, dir, st.rel); len(rules) != len(st.rules) {
+			next := *st
+			next.rules = rules
+			st = &next
+		}
+	}
+	return st
+}
+
+// ignored reports whether the walk leaves out the entry name of the
+// directory in state st, because --exclude or git ignores it; for a
+// directory that it does not, whether it is to be walked for what git
+// tracks in it alone.
+func (w *walker) ignored(st *dirState, name string, isDir bool) (ignored, trackedOnly bool) {
+	if st.below && len(w.excludes) > 0 && matchRules(w.excludes, append(slices.Clip(st.cwdRel), name), isDir) {
+		return true, false
+	}
+	if st.repo == nil {
+		return false, false
+	}
+	path := append(slices.Clip(st.rel), name)
+	if !st.trackedOnly && !matchRules(st.rules, path, isDir) {
+		return false, false
+	}
+	// As in git, a file it tracks is not ignored, and so a directory that
+	// holds one is walked, for what git tracks in it: the rest of it is
+	// ignored with the directory.
+	return !st.repo.tracked(path, isDir), true
+}
+
 // walk adds a job for each Dockerfile under dir, depth first in the sorted
-// order of os.ReadDir, as filepath.WalkDir does.
-func (w *walker) walk(dir string) {
+// order of os.ReadDir, as filepath.WalkDir does. st is what the walk knows
+// of dir.
+func (w *walker) walk(dir string, st *dirState) {
 	entries, err := readDir(dir)
 	if err != nil {
 		// ReadDir returns what it read before the error: report the
 		// directory, then carry on with those.
 		w.add(failedJob(dir, err))
 	}
+	st = w.enter(dir, st, entries)
 	for _, e := range entries {
 		name := e.Name()
 		p := filepath.Join(dir, name)
@@ -184,12 +322,18 @@ func (w *walker) walk(dir string) {
 		switch {
 		case t.IsDir():
 			// A directory named Dockerfile is walked like any other.
-			if !skipDirs[name] {
-				w.walk(p)
+			if skipDirs[name] {
+				continue
 			}
+			ignored, trackedOnly := w.ignored(st, name, true)
+			if ignored {
+				continue
+			}
+			w.walk(p, w.sub(st, name, trackedOnly))
 		case t&fs.ModeSymlink != 0:
 			// Not followed; see expand.
 		case !isDockerfileName(name):
+		case w.isIgnored(st, name):
 		case !t.IsRegular():
 			// A FIFO, socket or device named like a Dockerfile: opening
 			// a FIFO would block the walk forever, so it is reported, not
@@ -212,6 +356,35 @@ func (w *walker) walk(dir string) {
 			w.add(j)
 		}
 	}
+}
+
+// sub is the state that st, a directory's, gives its subdirectory name.
+func (w *walker) sub(st *dirState, name string, trackedOnly bool) *dirState {
+	sub := &dirState{repo: st.repo, rules: st.rules, trackedOnly: trackedOnly, below: st.below}
+	if st.phys != "" {
+		sub.phys = filepath.Join(st.phys, name)
+	}
+	if st.repo != nil {
+		sub.rel = append(slices.Clip(st.rel), name)
+	}
+	switch {
+	case st.below:
+		sub.cwdRel = append(slices.Clip(st.cwdRel), name)
+	case st.abs != "":
+		// A walk from above the current directory may come into it.
+		sub.abs = filepath.Join(st.abs, name)
+		if sub.abs == w.cwd {
+			sub.below, sub.abs = true, ""
+		}
+	}
+	return sub
+}
+
+// isIgnored reports whether the file name, in the directory in state st,
+// is left out of the walk.
+func (w *walker) isIgnored(st *dirState, name string) bool {
+	ignored, _ := w.ignored(st, name, false)
+	return ignored
 }
 
 // fileSet is a set of files by identity, the device and inode that

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -602,11 +603,24 @@ func TestOddFiles(t *testing.T) {
 		t.Errorf("walked FIFO: status %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 
-	// Devices named on the command line: several jobs of unknown size,
+	// Pipes named on the command line: several jobs of unknown size,
 	// each taking the whole memory budget, still run one after another.
-	stdout, stderr, code = dfmt("", "/dev/null", "/dev/null", "latin1.Dockerfile", "/dev/null")
-	if code != 0 || stderr != "" || stdout != "FROM a\nLABEL x=\xe9t\xe9\n" {
-		t.Errorf("/dev/null: status %d, stdout %q, stderr %q", code, stdout, stderr)
+	// (Naming /dev/null three times would make one job: one file.)
+	for _, name := range []string{"p1", "p2", "p3"} {
+		if err := syscall.Mkfifo(name, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			f, err := os.OpenFile(name, os.O_WRONLY, 0)
+			if err == nil {
+				f.WriteString("from " + name + "\n")
+				f.Close()
+			}
+		}()
+	}
+	stdout, stderr, code = dfmt("", "p1", "/dev/null", "p2", "latin1.Dockerfile", "/dev/null", "p3")
+	if code != 0 || stderr != "" || stdout != "FROM p1\nFROM p2\nFROM a\nLABEL x=\xe9t\xe9\nFROM p3\n" {
+		t.Errorf("pipes: status %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
 
@@ -707,12 +721,19 @@ func TestHugeFile(t *testing.T) {
 // descriptors than files: workers open, read and close one file each at a
 // time. The files come from $DFMT_CORPUS/valid when set.
 func TestManyFiles(t *testing.T) {
-	const n = 20000
+	const (
+		n     = 20000 // names in the tree
+		files = 1000  // files they name
+	)
 	// Before setup changes the directory: a relative DFMT_CORPUS is
 	// found from the repository.
 	corpus, haveCorpus := formattest.Corpus()
 	dir := setup(t, nil)
-	formatSource = format.Format
+	var calls atomic.Int64
+	formatSource = func(src []byte, opts format.Options) (*format.Result, error) {
+		calls.Add(1)
+		return format.Format(src, opts)
+	}
 	var samples [][]byte
 	if haveCorpus {
 		filepath.WalkDir(filepath.Join(corpus, "valid"), func(p string, d fs.DirEntry, err error) error {
@@ -729,13 +750,14 @@ func TestManyFiles(t *testing.T) {
 	if len(samples) == 0 {
 		samples = [][]byte{[]byte("FROM alpine\nRUN apk add --no-cache curl\n")}
 	}
-	// The files are hard links to a few originals: writing 20,000 files
-	// costs seconds on some file systems, linking them a fraction of that,
-	// and reading them is the same.
+	// The names are hard links to fewer files: writing 20,000 files costs
+	// seconds on some file systems, linking them a fraction of that. The
+	// walk meets every name, and the workers each file once, which is
+	// still many more files than descriptors.
 	var originals []string
-	for i, b := range samples {
+	for i := range files {
 		p := filepath.Join(dir, fmt.Sprintf("sample%d", i))
-		if err := os.WriteFile(p, b, 0o644); err != nil {
+		if err := os.WriteFile(p, samples[i%len(samples)], 0o644); err != nil {
 			t.Fatal(err)
 		}
 		originals = append(originals, p)
@@ -747,7 +769,7 @@ func TestManyFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := os.Link(originals[i%len(originals)], filepath.Join(sub, fmt.Sprintf("%d.Dockerfile", i))); err != nil {
+		if err := os.Link(originals[i%files], filepath.Join(sub, fmt.Sprintf("%d.Dockerfile", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -765,7 +787,7 @@ func TestManyFiles(t *testing.T) {
 
 	start := time.Now()
 	stdout, stderr, code := dfmt("", "-l", "tree")
-	t.Logf("-l on %d files: %v", n, time.Since(start))
+	t.Logf("-l on %d names of %d files: %v", n, files, time.Since(start))
 	if code == 2 || strings.Contains(stderr, "too many open files") {
 		t.Fatalf("status %d, stderr %.500s", code, stderr)
 	}
@@ -774,5 +796,8 @@ func TestManyFiles(t *testing.T) {
 	}
 	if stderr != "" {
 		t.Errorf("stderr %.500s", stderr)
+	}
+	if got := calls.Load(); got != files {
+		t.Errorf("%d files formatted, want %d", got, files)
 	}
 }
