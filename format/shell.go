@@ -16,7 +16,6 @@ package format
 // cannot hold, and it rewrites text inside $(...) and double quotes.
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -125,129 +124,45 @@ type parsedShell struct {
 	f   *sh.File
 }
 
-// posixShells are the SHELL programs whose command line is POSIX shell
-// (STYLE.md rule 15(e)).
-var posixShells = map[string]bool{"sh": true, "bash": true, "dash": true, "ash": true, "ksh": true, "mksh": true}
-
-// windowsImage reports whether a FROM image is a Windows one, whose
-// default shell is cmd.exe.
-func windowsImage(ref string) bool {
-	r := strings.ToLower(ref)
-	return strings.HasPrefix(r, "mcr.microsoft.com/windows") ||
-		strings.Contains(r, "windowsservercore") || strings.Contains(r, "nanoserver") ||
-		strings.HasPrefix(r, "mcr.microsoft.com/dotnet/framework")
-}
-
-// expandArgs expands $NAME, ${NAME} and ${NAME:-default} in a FROM image
-// with the defaults of the global ARGs.
-func expandArgs(s string, args map[string]string) string {
-	if !strings.Contains(s, "$") {
-		return s
-	}
-	return os.Expand(s, func(k string) string {
-		k, def, _ := strings.Cut(k, ":-")
-		if v, ok := args[k]; ok && v != "" {
-			return v
-		}
-		return def
-	})
-}
-
-// contexts finds, for every instruction of f, whether its shell is POSIX,
-// following FROM and SHELL as BuildKit does: SHELL lasts until the next
-// FROM, and a stage built FROM an earlier stage starts with that stage's
-// shell as it ends. An ONBUILD trigger runs in a later build with the shell
-// the image ends with, so it counts as POSIX only if its stage's shell is
-// POSIX both where it stands and at the stage's end.
+// contexts finds, for every instruction of f, whether the shells that may
+// run its shell-form body are all POSIX, with the one model of stages and
+// shells (syntax.Stages); where they are not, ctx says why. Under the
+// backtick escape no body is laid out: the layout knows the backslash
+// escape only.
 func (s *shellState) contexts(f *syntax.File) {
 	s.ctxFor = f
 	s.ctx = map[*syntax.Node]shellReason{}
-	if f.Escape != '\\' {
-		for _, n := range f.Nodes {
-			if n.Kind == syntax.InstructionNode {
-				s.ctx[n] = shellEscape
-			}
-		}
-		return
-	}
-	stages := map[string]shellReason{}
-	cur := shellLaidOut
-	name := ""
-	// The global ARGs (before the first FROM) with their defaults, which
-	// FROM may name its image with.
-	var args map[string]string
-	seenFrom := false
-	var onbuilds []*syntax.Node
-	endStage := func() {
-		if name != "" {
-			stages[name] = cur
-		}
-		if cur != shellLaidOut {
-			for _, n := range onbuilds {
-				if _, ok := s.ctx[n]; !ok {
-					s.ctx[n] = shellOnbuild
-				}
-			}
-		}
-		onbuilds = onbuilds[:0]
+	var stages *syntax.Stages
+	if f.Escape == '\\' {
+		stages = syntax.NewStages(f)
 	}
 	for _, n := range f.Nodes {
 		if n.Kind != syntax.InstructionNode || n.Lowered == nil {
 			continue
 		}
-		ln := n.Lowered
-		switch ln.Keyword() {
-		case "arg":
-			if !seenFrom {
-				for _, w := range ln.Args() {
-					if k, v, ok := strings.Cut(w, "="); ok {
-						if args == nil {
-							args = map[string]string{}
-						}
-						args[k] = strings.Trim(v, `"'`)
-					}
-				}
-			}
-		case "from":
-			seenFrom = true
-			endStage()
-			words := ln.Args()
-			cur, name = shellLaidOut, ""
-			if len(words) > 0 {
-				img := strings.ToLower(words[0])
-				if r, ok := stages[img]; ok {
-					cur = r
-				} else if windowsImage(img) || windowsImage(expandArgs(words[0], args)) {
-					cur = shellWindows
-				}
-			}
-			for _, fl := range ln.Flags {
-				if v, ok := strings.CutPrefix(strings.TrimLeft(strings.ToLower(fl), "-"), "platform="); ok && strings.HasPrefix(v, "windows") {
-					cur = shellWindows
-				}
-			}
-			if len(words) == 3 && strings.EqualFold(words[1], "as") {
-				name = strings.ToLower(words[2])
-			}
-		case "shell":
-			cur = shellNotPOSIX
-			if ln.JSON && ln.Next != nil {
-				prog := strings.ToLower(ln.Next.Value)
-				if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
-					prog = prog[i+1:]
-				}
-				if posixShells[strings.TrimSuffix(prog, ".exe")] {
-					cur = shellLaidOut
-				}
-			}
-		case "onbuild":
-			onbuilds = append(onbuilds, n)
+		if stages == nil {
+			s.ctx[n] = shellEscape
+			continue
 		}
-		if cur != shellLaidOut {
-			s.ctx[n] = cur
+		shells := stages.BodyShells(n)
+		if shells == nil {
+			shells = []syntax.Shell{stages.ShellAt(n)}
+		}
+		for _, sh := range shells {
+			if sh.Kind() == syntax.POSIX {
+				continue
+			}
+			switch {
+			case n.Lowered.Keyword() == "onbuild":
+				s.ctx[n] = shellOnbuild
+			case sh.Args == nil:
+				s.ctx[n] = shellWindows
+			default:
+				s.ctx[n] = shellNotPOSIX
+			}
+			break
 		}
 	}
-	endStage()
 }
 
 // shellPlan parses the shell-form body text[a:b] of the instruction being
