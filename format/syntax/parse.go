@@ -108,7 +108,14 @@ type fileParser struct {
 func (p *fileParser) fail(line int, format string, args ...any) {
 	if p.f.Err == nil {
 		msg := fmt.Sprintf(format, args...)
-		p.f.Err = &Error{Line: line + 1, Col: 1, Msg: lowerFirst(msg)}
+		// BuildKit names the line; the column is where the line's text
+		// starts: the instruction's keyword, the directive's '#'.
+		col := 1
+		if line < len(p.f.Lines) {
+			text := p.f.Lines[line].Text
+			col += len(text) - len(TrimLeftSpace(text))
+		}
+		p.f.Err = &Error{Line: line + 1, Col: col, Msg: lowerFirst(msg)}
 	}
 }
 

@@ -1,6 +1,9 @@
 package syntax
 
-import "bytes"
+import (
+	"bytes"
+	"sync"
+)
 
 // Line is one physical line of a Dockerfile.
 type Line struct {
@@ -85,7 +88,10 @@ type File struct {
 	// Err is the first fault BuildKit's parser reports for this file, or nil.
 	Err *Error
 
-	Lowered []*Lowered // every instruction's LNode, in order
+	Lowered []*Lowered // every instruction's lowering, in order
+
+	offsetsOnce sync.Once
+	offsets     []int // where each line starts, and the end; see LineOffset
 }
 
 // Directive is a parser directive: syntax, escape or check.
