@@ -71,13 +71,13 @@ CMD ["a&&b"]
 		2:  shellLaidOut,
 		4:  shellLaidOut,
 		6:  shellNotPOSIX,
-		7:  shellOnbuild, // it runs with the shell the stage ends with: pwsh
+		7:  shellOnbuild,  // it runs with the shell the stage ends with: pwsh
 		9:  shellNotPOSIX, // FROM a stage inherits its shell
 		11: shellWindows,
 		13: shellWindows,
 		15: shellWindows,
 		17: shellWindows,
-		19: shellOnbuild, // the stage's shell ends up pwsh
+		19: shellOnbuild,  // the stage's shell ends up pwsh
 		20: shellNotPOSIX, // HEALTHCHECK runs with the final shell: pwsh
 		21: shellLaidOut,
 		22: shellLaidOut,
