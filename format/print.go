@@ -260,7 +260,7 @@ func (p *printer) instruction(n *syntax.Node) bool {
 	if j.first.TextEnd == j.first.TextStart {
 		return false // a lone continuation character opens it
 	}
-	pieces, ok := p.pieces(p.ps[:0], j.text, 0, len(j.text), n.Lowered)
+	pieces, ok := p.pieces(p.ps[:0], j.text, n.Lowered)
 	if !ok {
 		return false
 	}
@@ -303,8 +303,8 @@ var upperKeywords = func() map[string]string {
 // prints, mirroring how BuildKit splits it. ok is false for a keyword
 // BuildKit does not know.
 // The pieces are appended to ps.
-func (p *printer) pieces(ps []piece, text string, s, e int, ln *syntax.Lowered) ([]piece, bool) {
-	c := syntax.SplitCommand(text, s, e, p.esc)
+func (p *printer) pieces(ps []piece, text string, ln *syntax.Lowered) ([]piece, bool) {
+	c := ln.Cmd
 	kw, lk, known := upperKeyword(text[c.Keyword.S:c.Keyword.E])
 	if !known {
 		return nil, false
@@ -338,8 +338,8 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *syntax.Lowered) 
 	}
 	switch lk {
 	case "add", "copy", "volume":
-		if _, toks, ok, _ := syntax.JSONArray(text, a, b); ok {
-			ps = appendJSON(ps, text, toks)
+		if ln.JSON {
+			ps = appendJSON(ps, text, ln.JSONTokens)
 		} else if execLike(text[a:b]) {
 			ps = append(ps, piece{s: a, e: b}) // STYLE.md rule 9: not JSON, left as written
 		} else {
@@ -367,9 +367,9 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *syntax.Lowered) 
 	case "maintainer", "stopsignal", "user", "workdir":
 		ps = append(ps, piece{s: a, e: b})
 	case "cmd", "entrypoint", "run", "shell":
-		ps = p.appendMaybeJSON(ps, text, a, b, lk != "shell")
+		ps = p.appendMaybeJSON(ps, text, a, b, ln, lk != "shell")
 	case "healthcheck":
-		typ, cmd := syntax.HealthSplit(text, a, b)
+		typ, cmd := ln.HealthType, ln.HealthCmd
 		if typ.E == typ.S {
 			// The text starts with a byte BuildKit's type split takes
 			// for white space but its trimming does not (0xA0): no type
@@ -382,11 +382,11 @@ func (p *printer) pieces(ps []piece, text string, s, e int, ln *syntax.Lowered) 
 		}
 		ps = append(ps, pc)
 		if cmd < b {
-			ps = p.appendMaybeJSON(ps, text, cmd, b, strings.EqualFold(text[typ.S:typ.E], "cmd"))
+			ps = p.appendMaybeJSON(ps, text, cmd, b, ln, strings.EqualFold(text[typ.S:typ.E], "cmd"))
 		}
 	case "onbuild":
 		var ok bool
-		if ps, ok = p.pieces(ps, text, a, b, ln.Next.Children[0]); !ok {
+		if ps, ok = p.pieces(ps, text, ln.Next.Children[0]); !ok {
 			return nil, false
 		}
 	}
@@ -421,9 +421,9 @@ func execLike(text string) bool {
 	return t != "" && (t[0] == '"' || t[0] == '\'' || t[0] == ']')
 }
 
-func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, shell bool) []piece {
-	if _, toks, ok, _ := syntax.JSONArray(text, a, b); ok {
-		return appendJSON(ps, text, toks)
+func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, ln *syntax.Lowered, shell bool) []piece {
+	if ln.JSON {
+		return appendJSON(ps, text, ln.JSONTokens)
 	}
 	if execLike(text[a:b]) {
 		// STYLE.md rule 9: text that looks like an exec form but is not

@@ -46,6 +46,16 @@ type Instruction struct {
 
 	JSON bool // the arguments were a JSON array (exec form)
 
+	// Cmd is where the keyword, the flags and the arguments lie in the
+	// joined line the instruction was lowered from (Node.Joined; an
+	// ONBUILD's trigger lies in the ONBUILD's line). JSONTokens are the bracket, string and comma tokens of an
+	// exec-form array (JSON set), and for HEALTHCHECK, HealthType is the
+	// type word (CMD, NONE) and HealthCmd where the command starts.
+	Cmd        Command
+	JSONTokens []Span
+	HealthType Span
+	HealthCmd  int
+
 	Legacy bool // ENV or LABEL in the "key value" form
 }
 
@@ -572,7 +582,7 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lower
 	c := SplitCommand(line, s, e, esc)
 	kw := line[c.Keyword.S:c.Keyword.E]
 	n := newNode()
-	n.Value, n.Original, n.Flags = kw, line[s:e], c.FlagValues
+	n.Value, n.Original, n.Flags, n.Cmd = kw, line[s:e], c.FlagValues, c
 	rest := line[c.Args.S:c.Args.E]
 	a, b := c.Args.S, c.Args.E
 	var err error
@@ -581,7 +591,7 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lower
 	case "add", "copy", "volume":
 		var vals []string
 		var ok bool
-		vals, _, ok, err = JSONArray(line, a, b)
+		vals, n.JSONTokens, ok, err = JSONArray(line, a, b)
 		if ok {
 			n.Next, n.JSON = listNode(vals), true
 		} else if err == nil && rest != "" {
@@ -604,12 +614,13 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lower
 			n.Next = &Lowered{Value: rest}
 		}
 	case "cmd", "entrypoint", "run", "shell":
-		n.Next, n.JSON, err = lowerMaybeJSON(line, a, b)
+		n.Next, n.JSON, n.JSONTokens, err = lowerMaybeJSON(line, a, b)
 	case "healthcheck":
 		typ, cmd := HealthSplit(line, a, b)
+		n.HealthType, n.HealthCmd = typ, cmd
 		if typ.E > typ.S {
 			var next *Lowered
-			next, n.JSON, err = lowerMaybeJSON(line, cmd, b)
+			next, n.JSON, n.JSONTokens, err = lowerMaybeJSON(line, cmd, b)
 			n.Next = &Lowered{Value: line[typ.S:typ.E], Next: next}
 		}
 	case "onbuild":
@@ -630,18 +641,18 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lower
 	return n, nil
 }
 
-func lowerMaybeJSON(line string, a, b int) (*Lowered, bool, error) {
+func lowerMaybeJSON(line string, a, b int) (*Lowered, bool, []Span, error) {
 	if a == b {
-		return nil, false, nil
+		return nil, false, nil, nil
 	}
-	vals, _, ok, err := JSONArray(line, a, b)
+	vals, toks, ok, err := JSONArray(line, a, b)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	if ok {
-		return listNode(vals), true, nil
+		return listNode(vals), true, toks, nil
 	}
-	return &Lowered{Value: line[a:b]}, false, nil
+	return &Lowered{Value: line[a:b]}, false, nil, nil
 }
 
 // HealthSplit mirrors parser.parseHealthConfig's split of its type word,
