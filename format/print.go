@@ -154,7 +154,7 @@ func (p *printer) verbatim(n *syntax.Node) {
 // shebang before directives), or a byte order mark that opens the line would
 // be stripped as the file's.
 func protectsStart(n *syntax.Node, printed, line []byte) bool {
-	if bytes.HasPrefix(line, syntax.BOM) {
+	if bytes.HasPrefix(line, []byte(syntax.BOM)) {
 		return true
 	}
 	return n.Kind == syntax.CommentNode && syntax.WouldBeDirective(printed)
@@ -357,13 +357,12 @@ func (p *printer) pieces(ps []piece, text string, ln *syntax.Lowered) ([]piece, 
 		// The lowering split the words already.
 		words(ln.Spans)
 	case "env", "label":
-		nv := syntax.NameVal{Legacy: ln.Legacy, Spans: ln.Spans}
-		if nv.Legacy && len(nv.Spans) == 2 && text[nv.Spans[0].E-1] == p.esc {
+		if ln.Legacy && len(ln.Spans) == 2 && text[ln.Spans[0].E-1] == p.esc {
 			// The key's last character escapes the first blank after it:
 			// no blank there can be moved without changing the words.
 			return nil, false
 		}
-		words(nv.Spans)
+		words(ln.Spans)
 	case "maintainer", "stopsignal", "user", "workdir":
 		ps = append(ps, piece{s: a, e: b})
 	case "cmd", "entrypoint", "run", "shell":

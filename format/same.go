@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
 
 	sh "mvdan.cc/sh/v3/syntax"
 
@@ -85,12 +84,8 @@ func sameDescription(x, y *syntax.Lowered) bool {
 
 func prevCheck(comments []string) string {
 	for _, c := range comments {
-		// Most comments are prose: look for the word before the regexp.
-		if w := strings.TrimLeftFunc(c, unicode.IsSpace); len(w) < 5 || !strings.EqualFold(w[:5], "check") {
-			continue
-		}
-		if m := syntax.DirectiveRE.FindStringSubmatch(strings.TrimLeftFunc(c, unicode.IsSpace)); m != nil && strings.EqualFold(m[1], "check") {
-			return m[2]
+		if v := syntax.CheckDirective(c); v != "" {
+			return v
 		}
 	}
 	return ""

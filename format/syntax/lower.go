@@ -606,7 +606,7 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lower
 		words, n.Spans = ParseWords(line, a, b, esc)
 		n.Next = listNode(words)
 	case "env", "label":
-		nv := SplitNameVal(line, a, b, esc)
+		nv := splitNameVal(line, a, b, esc)
 		n.Spans, n.Legacy = nv.Spans, nv.Legacy
 		n.Next, err = lowerNameVal(line, nv, kw)
 	case "maintainer", "stopsignal", "user", "workdir":
@@ -673,27 +673,27 @@ func HealthSplit(line string, a, b int) (typ Span, cmd int) {
 	return Span{a, sep}, next
 }
 
-// NameVal is how ENV and LABEL arguments split: legacy "key value" or
+// nameVal is how ENV and LABEL arguments split: legacy "key value" or
 // key=value words.
-type NameVal struct {
+type nameVal struct {
 	Legacy bool
 	Spans  []Span // legacy: key and value; else one span per word
 	Words  []string
 }
 
-func SplitNameVal(line string, a, b int, esc byte) NameVal {
+func splitNameVal(line string, a, b int, esc byte) nameVal {
 	words, spans := ParseWords(line, a, b, esc)
 	if len(words) == 0 {
-		return NameVal{}
+		return nameVal{}
 	}
 	if !strings.Contains(words[0], "=") {
-		return NameVal{Legacy: true, Spans: Fields(line, a, b, 2)}
+		return nameVal{Legacy: true, Spans: Fields(line, a, b, 2)}
 	}
-	return NameVal{Spans: spans, Words: words}
+	return nameVal{Spans: spans, Words: words}
 }
 
 // lowerNameVal mirrors parser.parseNameVal.
-func lowerNameVal(line string, nv NameVal, key string) (*Lowered, error) {
+func lowerNameVal(line string, nv nameVal, key string) (*Lowered, error) {
 	if nv.Legacy {
 		if len(nv.Spans) < 2 {
 			return nil, fmt.Errorf("%s must have two arguments", strings.ToLower(key))

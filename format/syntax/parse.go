@@ -40,7 +40,7 @@ func ParseLowering(src []byte, ref *File) *File {
 // of the same rank takes its lowering from ref.
 func parse(src []byte, lowerOnly bool, ref *File) *File {
 	f := &File{Escape: '\\'}
-	if bytes.HasPrefix(src, BOM) {
+	if bytes.HasPrefix(src, []byte(BOM)) {
 		f.BOM = true
 		src = src[len(BOM):]
 	}
@@ -161,13 +161,13 @@ func continuation(text []byte, esc byte) (cont bool, seg int) {
 	return false, len(text)
 }
 
-var DirectiveRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
+var directiveRE = regexp.MustCompile(`^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`)
 
 // directiveText reads "name=value" from the text after a comment's '#', as
 // DirectiveParser.ParseLine does, with the name in lower case. ok is false
 // where the text is no name=value at all.
 func directiveText(rest []byte) (name, value string, ok bool) {
-	m := DirectiveRE.FindSubmatch(TrimLeftSpace(rest))
+	m := directiveRE.FindSubmatch(TrimLeftSpace(rest))
 	if m == nil {
 		return "", "", false
 	}
@@ -212,6 +212,21 @@ func (p *fileParser) directive(line []byte, at int) bool {
 	}
 	p.f.Directives = append(p.f.Directives, Directive{Name: k, Value: v})
 	return true
+}
+
+// CheckDirective returns the value of the check directive (# check=...)
+// that a comment carries, given the comment's text after its '#', or "".
+// A run of comments right above an instruction holding one sets the build
+// checks for that instruction.
+func CheckDirective(comment string) string {
+	w := strings.TrimLeftFunc(comment, unicode.IsSpace)
+	if len(w) < 5 || !strings.EqualFold(w[:5], "check") {
+		return ""
+	}
+	if k, v, ok := directiveText([]byte(w)); ok && k == "check" {
+		return v
+	}
+	return ""
 }
 
 // checkComment returns the value of the check directive that a comment line

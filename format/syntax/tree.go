@@ -99,7 +99,8 @@ type Directive struct {
 	Name, Value string
 }
 
-var BOM = []byte{0xEF, 0xBB, 0xBF}
+// BOM is the UTF-8 byte order mark, which File.BOM records.
+const BOM = "\xef\xbb\xbf"
 
 // Verbatim prints the tree unchanged: the input, byte for byte.
 func (f *File) Verbatim() []byte {
