@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/dfmt/dfmt/format/syntax"
 )
@@ -80,7 +81,8 @@ type printer struct {
 	eol    []byte
 	indent string // one level
 	esc    byte
-	// keep marks instructions (by node index) to print as written.
+	// keep marks instructions (by node index) to print as written: those
+	// the safety check found changed (set for each print).
 	keep  map[int]bool
 	hatch hatches // what the file's escape hatches keep as written
 	sh    shellState
@@ -90,8 +92,14 @@ type printer struct {
 	brks []brk
 }
 
-func newPrinter(f *syntax.File, opts Options) *printer {
-	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape, hatch: readHatches(f)}
+// newPrinter returns a printer of f with the file's escape hatches and the
+// shells of its instructions (shellContexts). Its scratch buffers come
+// from a pool: release returns them.
+func newPrinter(f *syntax.File, opts Options, h hatches, shells map[*syntax.Node]shellReason) *printer {
+	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape, hatch: h}
+	p.sh.ctx = shells
+	sc := printScratch.Get().(*printerScratch)
+	p.ps, p.brks = sc.ps[:0], sc.brks[:0]
 	if len(f.Lines) > 0 && bytes.HasSuffix(f.Lines[0].EOL, []byte("\r\n")) {
 		p.eol = []byte("\r\n")
 	}
@@ -104,6 +112,47 @@ func newPrinter(f *syntax.File, opts Options) *printer {
 		p.indent = "    "
 	}
 	return p
+}
+
+// release returns the printer's scratch buffers to the pool.
+func (p *printer) release() {
+	// Pieces and breaks point into this file's plans and comment lists:
+	// clear them, not to keep those alive.
+	clear(p.ps[:cap(p.ps)])
+	clear(p.brks[:cap(p.brks)])
+	printScratch.Put(&printerScratch{ps: p.ps[:0], brks: p.brks[:0]})
+	p.ps, p.brks = nil, nil
+}
+
+// printerScratch holds a printer's piece and break buffers from one file
+// to the next.
+type printerScratch struct {
+	ps   []piece
+	brks []brk
+}
+
+var printScratch = sync.Pool{New: func() any { return new(printerScratch) }}
+
+// printSafely prints the file, keeping as written the instructions keep
+// marks, and returns the output with the parses of the shell bodies it
+// laid out, keyed by their lowering, which the safety check may reuse. It
+// reports false if the printer panicked: a printer bug then costs the file
+// its formatting, never the user's run. The fuzz tests see it as a
+// fallback.
+func (p *printer) printSafely(keep map[int]bool) (out []byte, parses map[*syntax.Lowered]parsedShell, ok bool) {
+	defer func() {
+		if recover() != nil {
+			out, parses, ok = nil, nil, false
+		}
+	}()
+	p.keep = keep
+	// The output is about as long as the input: one allocation mostly.
+	n := 64
+	for _, l := range p.f.Lines {
+		n += len(l.Text) + len(l.EOL)
+	}
+	p.out = make([]byte, 0, n+n/8)
+	return p.print(), p.sh.parsed, true
 }
 
 // trimTrailing removes trailing white space from a comment line. A comment
@@ -452,11 +501,8 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, ln *syntax.
 }
 
 // posixShell reports whether the instruction being printed runs its shell
-// text with a POSIX shell (see shellState.contexts).
+// text with a POSIX shell (see shellContexts).
 func (p *printer) posixShell() bool {
-	if p.sh.ctxFor != p.f {
-		p.sh.contexts(p.f)
-	}
 	_, not := p.sh.ctx[p.sh.cur]
 	return !not
 }

@@ -108,9 +108,8 @@ var layoutPool = sync.Pool{New: func() any {
 
 // shellState is the printer's state for shell bodies.
 type shellState struct {
-	cur    *syntax.Node                 // the instruction being printed
-	ctx    map[*syntax.Node]shellReason // why each instruction's shell is not POSIX (absent: it is)
-	ctxFor *syntax.File
+	cur *syntax.Node                 // the instruction being printed
+	ctx map[*syntax.Node]shellReason // why each instruction's shell is not POSIX (absent: it is); see shellContexts
 	// record, when set (by tests), learns what became of each shell body.
 	record func(n *syntax.Node, r shellReason)
 	// parsed keeps each body's parse, keyed by its instruction's
@@ -124,14 +123,13 @@ type parsedShell struct {
 	f   *sh.File
 }
 
-// contexts finds, for every instruction of f, whether the shells that may
-// run its shell-form body are all POSIX, with the one model of stages and
-// shells (syntax.Stages); where they are not, ctx says why. Under the
+// shellContexts finds, for every instruction of f, whether the shells that
+// may run its shell-form body are all POSIX, with the one model of stages
+// and shells (syntax.Stages); where they are not, it says why. Under the
 // backtick escape no body is laid out: the layout knows the backslash
 // escape only.
-func (s *shellState) contexts(f *syntax.File) {
-	s.ctxFor = f
-	s.ctx = map[*syntax.Node]shellReason{}
+func shellContexts(f *syntax.File) map[*syntax.Node]shellReason {
+	ctx := map[*syntax.Node]shellReason{}
 	var stages *syntax.Stages
 	if f.Escape == '\\' {
 		stages = syntax.NewStages(f)
@@ -141,7 +139,7 @@ func (s *shellState) contexts(f *syntax.File) {
 			continue
 		}
 		if stages == nil {
-			s.ctx[n] = shellEscape
+			ctx[n] = shellEscape
 			continue
 		}
 		shells := stages.BodyShells(n)
@@ -154,15 +152,16 @@ func (s *shellState) contexts(f *syntax.File) {
 			}
 			switch {
 			case n.Lowered.Keyword() == "onbuild":
-				s.ctx[n] = shellOnbuild
+				ctx[n] = shellOnbuild
 			case sh.Args == nil:
-				s.ctx[n] = shellWindows
+				ctx[n] = shellWindows
 			default:
-				s.ctx[n] = shellNotPOSIX
+				ctx[n] = shellNotPOSIX
 			}
 			break
 		}
 	}
+	return ctx
 }
 
 // shellPlan parses the shell-form body text[a:b] of the instruction being
@@ -183,9 +182,6 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	if n == nil {
 		r = shellUnsupported
 		return nil
-	}
-	if s.ctxFor != p.f {
-		s.contexts(p.f)
 	}
 	if why, ok := s.ctx[n]; ok {
 		r = why

@@ -21,7 +21,8 @@ func formatShell(t testing.TB, src string, opts Options) (string, map[int]shellR
 		t.Fatalf("parse: %v", f.Err)
 	}
 	got := map[int]shellReason{}
-	p := newPrinter(f, opts)
+	p := newPrinter(f, opts, readHatches(f), shellContexts(f))
+	defer p.release()
 	p.sh.record = func(n *syntax.Node, r shellReason) { got[n.Start+1] = r }
 	out := string(p.print())
 	res, err := Format([]byte(src), opts)
@@ -213,7 +214,8 @@ func shellFile(t *testing.T, rel string, src []byte, fig *shellFigures) {
 		return
 	}
 	got := map[*syntax.Node]shellReason{}
-	p := newPrinter(f, Options{})
+	p := newPrinter(f, Options{}, readHatches(f), shellContexts(f))
+	defer p.release()
 	p.sh.record = func(n *syntax.Node, r shellReason) { got[n] = r }
 	out := p.print()
 	g := syntax.Parse(out)

@@ -1,5 +1,11 @@
 package format
 
+// The safety check: what BuildKit sees in the printed file must be what it
+// sees in the input, instruction by instruction, with shell text compared
+// as the shell reads it. Format prints an instruction the check finds
+// changed as written, and the whole file as written where the files cannot
+// be matched instruction by instruction.
+
 import (
 	"reflect"
 	"slices"
@@ -10,6 +16,55 @@ import (
 
 	"github.com/dfmt/dfmt/format/syntax"
 )
+
+// check compares what BuildKit sees in f, the input, and in out, the
+// printer's output. It returns the indices of f's instruction nodes that
+// differ, or whole when the files cannot be matched instruction by
+// instruction (their directives, their number of instructions, or the
+// comments BuildKit reads above FROM and ARG differ).
+//
+// shells says which instructions' shells are not POSIX (shellContexts);
+// parses holds shell bodies of f the printer parsed already, which the
+// comparison of shell text need not parse again.
+func check(f *syntax.File, out []byte, shells map[*syntax.Node]shellReason, parses map[*syntax.Lowered]parsedShell) (bad []int, whole bool) {
+	g := syntax.ParseLowering(out, f)
+	if g.Err != nil || f.Escape != g.Escape || len(f.Directives) != len(g.Directives) {
+		return nil, true
+	}
+	for i := range f.Directives {
+		if f.Directives[i] != g.Directives[i] {
+			return nil, true
+		}
+	}
+	if !slices.Equal(f.FrontDirectives(), g.FrontDirectives()) {
+		return nil, true
+	}
+	fi, gl := instructions(f), g.Lowered
+	if len(fi) != len(gl) {
+		return nil, true
+	}
+	for i, k := range fi {
+		x, y := f.Nodes[k].Lowered, gl[i]
+		_, notPOSIX := shells[f.Nodes[k]]
+		if !sameNode(x, y, f.Escape, !notPOSIX, parses[x]) {
+			bad = append(bad, k)
+		} else if !sameDescription(x, y) {
+			return nil, true
+		}
+	}
+	return bad, false
+}
+
+// instructions returns the indices of f's instruction nodes.
+func instructions(f *syntax.File) []int {
+	var out []int
+	for k, n := range f.Nodes {
+		if n.Kind == syntax.InstructionNode {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // sameNode reports whether BuildKit builds the same from x and y. Keywords,
 // FROM's AS and HEALTHCHECK's type compare without case, as BuildKit reads
