@@ -26,7 +26,7 @@ import (
 // shells says which instructions' shells are not POSIX (shellContexts);
 // parses holds shell bodies of f the printer parsed already, which the
 // comparison of shell text need not parse again.
-func check(f *syntax.File, out []byte, shells map[*syntax.Node]shellReason, parses map[*syntax.Lowered]parsedShell) (bad []int, whole bool) {
+func check(f *syntax.File, out []byte, shells map[*syntax.Node]layoutOutcome, parses map[*syntax.Lowered]parsedShell) (bad []int, whole bool) {
 	g := syntax.ParseLowering(out, f)
 	if g.Err != nil || f.Escape != g.Escape || len(f.Directives) != len(g.Directives) {
 		return nil, true

@@ -95,7 +95,7 @@ type printer struct {
 // newPrinter returns a printer of f with the file's escape hatches and the
 // shells of its instructions (shellContexts). Its scratch buffers come
 // from a pool: release returns them.
-func newPrinter(f *syntax.File, opts Options, h hatches, shells map[*syntax.Node]shellReason) *printer {
+func newPrinter(f *syntax.File, opts Options, h hatches, shells map[*syntax.Node]layoutOutcome) *printer {
 	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape, hatch: h}
 	p.sh.ctx = shells
 	sc := printScratch.Get().(*printerScratch)
@@ -508,13 +508,13 @@ func (p *printer) posixShell() bool {
 }
 
 // shellWords splits shell text at the blanks that only separate words
-// (see topBlanks). It only finds where line breaks may be re-indented; it
-// does not parse shell. Where topBlanks cannot tell, the whole text is one
+// (see separatingBlanks). It only finds where line breaks may be re-indented; it
+// does not parse shell. Where separatingBlanks cannot tell, the whole text is one
 // word, and its line breaks stay as written.
 func shellWords(text string, a, b int, esc byte) []syntax.Span {
 	var out []syntax.Span
 	start := a
-	ok := topBlanks(text[a:b], esc, func(i, j int) {
+	ok := separatingBlanks(text[a:b], esc, func(i, j int) {
 		if i > 0 {
 			out = append(out, syntax.Span{S: start, E: a + i})
 		}

@@ -25,24 +25,25 @@ import (
 	"github.com/dfmt/dfmt/format/syntax"
 )
 
-// shellReason says why a shell-form body was laid out or kept as written.
-type shellReason uint8
+// layoutOutcome says what became of a shell-form body: laid out, or kept
+// as written and why.
+type layoutOutcome uint8
 
 const (
-	shellLaidOut     shellReason = iota // parsed and laid out by STYLE.md rule 15
-	shellEscape                         // "# escape=`": a Windows file, not POSIX shell
-	shellNotPOSIX                       // a SHELL instruction names a shell that is not POSIX
-	shellWindows                        // the stage's base image is a Windows one
-	shellOnbuild                        // ONBUILD in a stage whose shell ends up not POSIX
-	shellHeredoc                        // a here-document the layout does not know
-	shellParse                          // mvdan.cc/sh does not parse it (as bash)
-	shellUnsupported                    // a construct the layout does not handle (mksh, zsh forms)
-	shellUncovered                      // the tokens do not account for every byte (a walker gap)
-	shellPanic                          // the parser or the walker panicked
-	numShellReasons
+	shellLaidOut     layoutOutcome = iota // parsed and laid out by STYLE.md rule 15
+	shellEscape                           // "# escape=`": a Windows file, not POSIX shell
+	shellNotPOSIX                         // a SHELL instruction names a shell that is not POSIX
+	shellWindows                          // the stage's base image is a Windows one
+	shellOnbuild                          // ONBUILD in a stage whose shell ends up not POSIX
+	shellHeredoc                          // a here-document the layout does not know
+	shellParse                            // mvdan.cc/sh does not parse it (as bash)
+	shellUnsupported                      // a construct the layout does not handle (mksh, zsh forms)
+	shellUncovered                        // the tokens do not account for every byte (a walker gap)
+	shellPanic                            // the parser or the walker panicked
+	numLayoutOutcomes
 )
 
-var shellReasonNames = [numShellReasons]string{
+var layoutOutcomeNames = [numLayoutOutcomes]string{
 	"laid out",
 	"not POSIX: backtick escape",
 	"not POSIX: SHELL names another shell",
@@ -55,7 +56,7 @@ var shellReasonNames = [numShellReasons]string{
 	"panic in the shell layout",
 }
 
-func (r shellReason) String() string { return shellReasonNames[r] }
+func (r layoutOutcome) String() string { return layoutOutcomeNames[r] }
 
 // Token kinds, for the line breaks of STYLE.md rule 15(b).
 const (
@@ -108,10 +109,10 @@ var layoutPool = sync.Pool{New: func() any {
 
 // shellState is the printer's state for shell bodies.
 type shellState struct {
-	cur *syntax.Node                 // the instruction being printed
-	ctx map[*syntax.Node]shellReason // why each instruction's shell is not POSIX (absent: it is); see shellContexts
+	cur *syntax.Node                   // the instruction being printed
+	ctx map[*syntax.Node]layoutOutcome // why each instruction's shell is not POSIX (absent: it is); see shellContexts
 	// record, when set (by tests), learns what became of each shell body.
-	record func(n *syntax.Node, r shellReason)
+	record func(n *syntax.Node, r layoutOutcome)
 	// parsed keeps each body's parse, keyed by its instruction's
 	// lowering, for the safety check to compare the output's with.
 	parsed map[*syntax.Lowered]parsedShell
@@ -128,8 +129,8 @@ type parsedShell struct {
 // and shells (syntax.Stages); where they are not, it says why. Under the
 // backtick escape no body is laid out: the layout knows the backslash
 // escape only.
-func shellContexts(f *syntax.File) map[*syntax.Node]shellReason {
-	ctx := map[*syntax.Node]shellReason{}
+func shellContexts(f *syntax.File) map[*syntax.Node]layoutOutcome {
+	ctx := map[*syntax.Node]layoutOutcome{}
 	var stages *syntax.Stages
 	if f.Escape == '\\' {
 		stages = syntax.NewStages(f)
@@ -231,7 +232,7 @@ func (w *shWalker) flat() bool {
 
 // parseShell lays out body, the shell text of n, through the parser and
 // the walker, and keeps the parse for the safety check.
-func (p *printer) parseShell(t *layoutTools, body string, n *syntax.Node) shellReason {
+func (p *printer) parseShell(t *layoutTools, body string, n *syntax.Node) layoutOutcome {
 	s := &p.sh
 	// A RUN's heredoc bodies follow its text as they follow a shell
 	// command; the tokens all lie in the text.
@@ -326,14 +327,14 @@ func withHeredocs(text string, docs []syntax.Heredoc) string {
 type shWalker struct {
 	src  string
 	toks []shTok
-	bad  shellReason
+	bad  layoutOutcome
 }
 
 func (w *shWalker) reset(src string) {
 	w.src, w.toks, w.bad = src, w.toks[:0], shellLaidOut
 }
 
-func (w *shWalker) fail(r shellReason) {
+func (w *shWalker) fail(r layoutOutcome) {
 	if w.bad == shellLaidOut {
 		w.bad = r
 	}

@@ -14,16 +14,16 @@ import (
 )
 
 // formatShell formats src and reports what became of each shell body.
-func formatShell(t testing.TB, src string, opts Options) (string, map[int]shellReason) {
+func formatShell(t testing.TB, src string, opts Options) (string, map[int]layoutOutcome) {
 	t.Helper()
 	f := syntax.Parse([]byte(src))
 	if f.Err != nil {
 		t.Fatalf("parse: %v", f.Err)
 	}
-	got := map[int]shellReason{}
+	got := map[int]layoutOutcome{}
 	p := newPrinter(f, opts, readHatches(f), shellContexts(f))
 	defer p.release()
-	p.sh.record = func(n *syntax.Node, r shellReason) { got[n.Start+1] = r }
+	p.sh.record = func(n *syntax.Node, r layoutOutcome) { got[n.Start+1] = r }
 	out := string(p.print())
 	res, err := Format([]byte(src), opts)
 	if err != nil {
@@ -68,7 +68,7 @@ RUN a&&(
 CMD ["a&&b"]
 `
 	_, got := formatShell(t, src, Options{})
-	want := map[int]shellReason{
+	want := map[int]layoutOutcome{
 		2:  shellLaidOut,
 		4:  shellLaidOut,
 		6:  shellNotPOSIX,
@@ -153,12 +153,12 @@ func TestShellLayout(t *testing.T) {
 // shellFigures are the corpus counts of TestShellCorpus.
 type shellFigures struct {
 	bodies     int
-	reasons    [numShellReasons]int
+	reasons    [numLayoutOutcomes]int
 	changed    int // laid out, and the instruction's text changed
 	reindented int // of changed: only leading white space of lines changed
 	unchanged  int // laid out, already in the layout
 	heredocOK  int // RUN with heredocs that parses as shell with its bodies
-	examples   [numShellReasons][]string
+	examples   [numLayoutOutcomes][]string
 }
 
 // TestShellCorpus counts, over all shell-form bodies of the corpus's
@@ -195,12 +195,12 @@ func TestShellCorpus(t *testing.T) {
 	fmt.Fprintf(&b, "    changed:                %d (of which only re-indented: %d)\n", fig.changed, fig.reindented)
 	fmt.Fprintf(&b, "    already in the layout:  %d\n", fig.unchanged)
 	fmt.Fprintf(&b, "  kept as written:\n")
-	for r := shellLaidOut + 1; r < numShellReasons; r++ {
+	for r := shellLaidOut + 1; r < numLayoutOutcomes; r++ {
 		fmt.Fprintf(&b, "    %-58s %d\n", r.String()+":", fig.reasons[r])
 	}
 	fmt.Fprintf(&b, "  (RUN with heredocs that parse as shell with their bodies: %d)\n", fig.heredocOK)
 	t.Log("\n" + b.String())
-	for _, r := range []shellReason{shellUnsupported, shellUncovered, shellPanic, shellHeredoc} {
+	for _, r := range []layoutOutcome{shellUnsupported, shellUncovered, shellPanic, shellHeredoc} {
 		if fig.reasons[r] > 0 {
 			t.Errorf("%d POSIX bodies that parse were not laid out (%v), e.g.:\n%s",
 				fig.reasons[r], r, strings.Join(fig.examples[r], "\n"))
@@ -213,10 +213,10 @@ func shellFile(t *testing.T, rel string, src []byte, fig *shellFigures) {
 	if f.Err != nil {
 		return
 	}
-	got := map[*syntax.Node]shellReason{}
+	got := map[*syntax.Node]layoutOutcome{}
 	p := newPrinter(f, Options{}, readHatches(f), shellContexts(f))
 	defer p.release()
-	p.sh.record = func(n *syntax.Node, r shellReason) { got[n] = r }
+	p.sh.record = func(n *syntax.Node, r layoutOutcome) { got[n] = r }
 	out := p.print()
 	g := syntax.Parse(out)
 	ai, bi := instructions(f), instructions(g)

@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// topBlanks calls fn for each run [i, j) of blanks (space, tab) in s that
+// separatingBlanks calls fn for each run [i, j) of blanks (space, tab) in s that
 // stands outside every quote, parameter expansion, command substitution
 // and backquote: the only blanks that do nothing but separate words. It
 // returns false, having stopped, where this reading may be wrong: a case
@@ -15,7 +15,7 @@ import (
 //
 // It errs on the side of reading blanks as content: a blank it takes for a
 // separator is one in every shell a Dockerfile runs.
-func topBlanks(s string, esc byte, fn func(i, j int)) bool {
+func separatingBlanks(s string, esc byte, fn func(i, j int)) bool {
 	const (
 		sq    = iota // '...'
 		dq           // "..."
@@ -125,7 +125,7 @@ func topBlanks(s string, esc byte, fn func(i, j int)) bool {
 	return true
 }
 
-// scanStop marks the bytes at which topBlanks may change state, the
+// scanStop marks the bytes at which separatingBlanks may change state, the
 // escape aside: blanks, quotes, '$', parentheses, '}', the backslash and
 // cmd's caret.
 var scanStop = func() (t [256]bool) {
@@ -136,10 +136,10 @@ var scanStop = func() (t [256]bool) {
 }()
 
 // sameWords reports whether a and b differ at most in blanks that only
-// separate words (see topBlanks): in the length of such runs, and, in
+// separate words (see separatingBlanks): in the length of such runs, and, in
 // POSIX shell text, in runs that stand between a word and an operator,
 // where shell needs none (see optionalBlanks). Then they run the same
-// program. It is false where topBlanks cannot tell.
+// program. It is false where separatingBlanks cannot tell.
 func sameWords(a, b string, esc byte, posix bool) bool {
 	bufp := wordsPool.Get().(*[2][]byte)
 	defer wordsPool.Put(bufp)
@@ -165,14 +165,14 @@ var wordsPool = sync.Pool{New: func() any { return new([2][]byte) }}
 // normalBlanks appends s to dst with each run of blanks that only separates
 // words made one space, and each run that shell does not need dropped (a
 // run at either end of s is kept, as one space) when opt is set. ok is
-// false where topBlanks cannot tell.
+// false where separatingBlanks cannot tell.
 //
 // Only the first line is read so: what follows a line end (in a RUN, its
 // heredoc bodies) is kept as it is, blanks and all.
 func normalBlanks(dst []byte, text string, esc byte, opt bool) (out []byte, ok bool) {
 	s := firstLine(text)
 	last := 0
-	ok = topBlanks(s, esc, func(i, j int) {
+	ok = separatingBlanks(s, esc, func(i, j int) {
 		dst = append(dst, s[last:i]...)
 		if !opt || !optionalBlanks(s, i, j) {
 			dst = append(dst, ' ')

@@ -52,7 +52,7 @@ func TestSameShell(t *testing.T) {
 	}
 }
 
-// TestCaseWords holds the guard of topBlanks: only a case statement's
+// TestCaseWords holds the guard of separatingBlanks: only a case statement's
 // word counts.
 func TestCaseWords(t *testing.T) {
 	for s, want := range map[string][]int{
@@ -79,8 +79,8 @@ func TestTopBlanksCase(t *testing.T) {
 		"x=`case $y in a) b ;; esac`; c":        false,
 		`case "$(a)" in a) echo "$(b)" ;; esac`: true,
 	} {
-		if got := topBlanks(s, '\\', func(int, int) {}); got != want {
-			t.Errorf("topBlanks(%q) = %v, want %v", s, got, want)
+		if got := separatingBlanks(s, '\\', func(int, int) {}); got != want {
+			t.Errorf("separatingBlanks(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
