@@ -379,8 +379,10 @@ func (h *srHarness) run(tb testing.TB, jobs []srJob, names, tops []string) []srR
 		binds = append(binds, "--symlink", "/.w/"+t, "/"+t)
 	}
 
-	// Batches of jobs, each one bwrap, on as many workers as cores.
-	const batchSize = 25
+	// Batches of jobs, each one bwrap, on as many workers as cores; small
+	// runs (the reruns of a few bodies) are spread over them too.
+	workers := max(1, runtime.NumCPU())
+	batchSize := min(25, max(1, (len(jobs)+workers-1)/workers))
 	results := make([]srResult, len(jobs))
 	type batch struct{ lo, hi int }
 	var batches []batch
@@ -391,7 +393,7 @@ func (h *srHarness) run(tb testing.TB, jobs []srJob, names, tops []string) []srR
 	var wg sync.WaitGroup
 	var errMu sync.Mutex
 	var errs []string
-	for range max(1, runtime.NumCPU()) {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
