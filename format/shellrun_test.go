@@ -5,7 +5,8 @@ package format_test
 // body whose text formatting changes, before and after, under dash, bash
 // and busybox ash, and compares what the runs did. The sandbox and the
 // stubs are in shellrun_sandbox_test.go, the bodies and the coverage
-// figures in shellrun_body_test.go.
+// figures in shellrun_body_test.go, the generator and FuzzShellRun in
+// shellrun_gen_test.go.
 //
 //	DFMT_CORPUS=../shared/corpus go test ./format -run TestShellRun -v
 //
@@ -73,6 +74,9 @@ const (
 )
 
 var srSourceNames = [srNumSources]string{"known", "corpus", "generator", "golden", "fuzz"}
+
+// srSeeds is how many generated Dockerfiles the test runs.
+const srSeeds = 400
 
 // srGoldenDirs are where the golden archives may be, relative to this
 // package: their inputs are run too.
@@ -461,6 +465,13 @@ func TestShellRun(t *testing.T) {
 	} else {
 		t.Log("DFMT_CORPUS is not set: the corpus's bodies are not run (DFMT_CORPUS=../shared/corpus)")
 	}
+	seeds := srSeeds
+	if srRaceEnabled {
+		seeds = srSeedsRace
+	}
+	for seed := range uint64(seeds) {
+		srAddFile(t, &set, srSourceGenerator, fmt.Sprintf("generated seed %d", seed), []byte(srGenerate(seed)), skips)
+	}
 	goldens := srGoldenBodies(t, &set, skips)
 	prepared := time.Since(start)
 
@@ -475,22 +486,27 @@ func TestShellRun(t *testing.T) {
 	var rep strings.Builder
 	fmt.Fprintf(&rep, "shell harness: %d distinct bodies whose text formatting changes, each run under %s before and after (%d runs) in %s (%s reading and formatting)\n",
 		len(set.list), strings.Join(shellRunShells, ", "), len(set.list)*len(shellRunShells)*2, elapsed.Round(time.Millisecond), prepared.Round(time.Millisecond))
-	fmt.Fprintf(&rep, "  corpus: %d bodies from %d files; goldens: %d from %d inputs; known differences: %d\n",
-		count[srSourceCorpus], corpusFiles, count[srSourceGolden], goldens, count[srSourceKnown])
+	fmt.Fprintf(&rep, "  corpus: %d bodies from %d files; generator: %d from %d seeds; goldens: %d from %d inputs; known differences: %d\n",
+		count[srSourceCorpus], corpusFiles, count[srSourceGenerator], seeds, count[srSourceGolden], goldens, count[srSourceKnown])
 	for _, k := range srKeys(map[string]bool(srBoolKeys(skips))) {
 		fmt.Fprintf(&rep, "  left out: %d bodies: %s\n", skips[k], k)
 	}
 	for s, shn := range shellRunShells {
-		killed, stubs := 0, 0
+		var killed []string
+		stubs := 0
 		for _, c := range set.list {
 			for v := range srVersions {
 				if rc := c.Res[s][v].RC; rc == "137" || rc == "" {
-					killed++
+					killed = append(killed, c.Places[0])
 				}
 				stubs += strings.Count(c.Res[s][v].Cov, "\n")
 			}
 		}
-		fmt.Fprintf(&rep, "  %s: %d runs stopped at the time limit (%ds) or killed; %d stubs run\n", shn, killed, h.timeout, stubs)
+		fmt.Fprintf(&rep, "  %s: %d stubs run; %d runs stopped at the time limit (%ds) or killed", shn, stubs, len(killed), h.timeout)
+		if len(killed) > 0 {
+			fmt.Fprintf(&rep, ": %s", strings.Join(srShortList(killed, 4), "; "))
+		}
+		rep.WriteString("\n")
 	}
 	rep.WriteString("  share of each body's simple commands that ran (before formatting): median, lowest tenth (10th percentile), bodies\n")
 	for src := range srNumSources {
@@ -567,6 +583,14 @@ func TestShellRun(t *testing.T) {
 			}
 		}
 	}
+}
+
+// srShortList is the first n of xs, then how many more.
+func srShortList(xs []string, n int) []string {
+	if len(xs) <= n {
+		return xs
+	}
+	return append(slices.Clone(xs[:n]), fmt.Sprintf("and %d more", len(xs)-n))
 }
 
 func srBoolKeys(m map[string]int) map[string]bool {
