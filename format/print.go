@@ -483,11 +483,12 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, ln *syntax.
 		if plan := p.shellPlan(text, a, b); plan != nil {
 			return append(ps, piece{s: a, e: b, gap: gapSpace, sh: plan})
 		}
-	}
-	if p.esc == '\\' && p.posixShell() && shellMarks(text[a:b])&(markGlob|markNUL) != 0 {
-		// Where a POSIX shell may read a bash extended glob or stop at
-		// a NUL byte, no blank is known to only separate words (see
-		// sameWords): the text stays as written.
+		// A body not laid out as shell keeps its text and its
+		// continuation lines' indentation as written (STYLE.md rule
+		// 15(e)): white space is content to cmd.exe, PowerShell reads
+		// more than can be checked here, and shell that does not parse,
+		// or that shells read differently, cannot be shown to stay the
+		// same when its blanks move.
 		return append(ps, piece{s: a, e: b, gap: gapSpace})
 	}
 	for i, w := range shellWords(text, a, b, p.esc) {
