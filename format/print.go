@@ -95,7 +95,7 @@ type printer struct {
 // newPrinter returns a printer of f with the file's escape hatches and the
 // shells of its instructions (shellContexts). Its scratch buffers come
 // from a pool: release returns them.
-func newPrinter(f *syntax.File, opts Options, h hatches, shells map[*syntax.Node]layoutOutcome) *printer {
+func newPrinter(f *syntax.File, opts Options, h hatches, shells shellContext) *printer {
 	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape, hatch: h}
 	p.sh.ctx = shells
 	sc := printScratch.Get().(*printerScratch)
@@ -504,7 +504,7 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, ln *syntax.
 // posixShell reports whether the instruction being printed runs its shell
 // text with a POSIX shell (see shellContexts).
 func (p *printer) posixShell() bool {
-	_, not := p.sh.ctx[p.sh.cur]
+	_, not := p.sh.ctx.kept[p.sh.cur]
 	return !not
 }
 

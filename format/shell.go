@@ -37,6 +37,7 @@ const (
 	shellOnbuild                          // ONBUILD in a stage whose shell ends up not POSIX
 	shellHeredoc                          // a here-document the layout does not know
 	shellParse                            // mvdan.cc/sh does not parse it (as bash)
+	shellDialect                          // dash, bash and busybox ash read it differently
 	shellUnsupported                      // a construct the layout does not handle (mksh, zsh forms)
 	shellUncovered                        // the tokens do not account for every byte (a walker gap)
 	shellPanic                            // the parser or the walker panicked
@@ -51,6 +52,7 @@ var layoutOutcomeNames = [numLayoutOutcomes]string{
 	"not POSIX: ONBUILD in a stage whose shell is not POSIX",
 	"a here-document the layout does not know",
 	"does not parse as shell",
+	"dash, bash and busybox ash read it differently",
 	"unsupported shell construct",
 	"tokens do not cover the text",
 	"panic in the shell layout",
@@ -110,7 +112,7 @@ var layoutPool = sync.Pool{New: func() any {
 // shellState is the printer's state for shell bodies.
 type shellState struct {
 	cur *syntax.Node                   // the instruction being printed
-	ctx map[*syntax.Node]layoutOutcome // why each instruction's shell is not POSIX (absent: it is); see shellContexts
+	ctx shellContext // see shellContexts
 	// record, when set (by tests), learns what became of each shell body.
 	record func(n *syntax.Node, r layoutOutcome)
 	// parsed keeps each body's parse, keyed by its instruction's
@@ -124,13 +126,24 @@ type parsedShell struct {
 	f   *sh.File
 }
 
+// shellContext is what the printer and the safety check know of the
+// shells that run each instruction's shell-form body.
+type shellContext struct {
+	// kept says why an instruction's shell is not POSIX (absent: it is).
+	kept map[*syntax.Node]layoutOutcome
+	// bash marks the instructions whose bodies only bash runs (a SHELL
+	// naming bash): there the shell reads what bash reads, where /bin/sh
+	// may be dash, bash or busybox ash.
+	bash map[*syntax.Node]bool
+}
+
 // shellContexts finds, for every instruction of f, whether the shells that
 // may run its shell-form body are all POSIX, with the one model of stages
 // and shells (syntax.Stages); where they are not, it says why. Under the
 // backtick escape no body is laid out: the layout knows the backslash
 // escape only.
-func shellContexts(f *syntax.File) map[*syntax.Node]layoutOutcome {
-	ctx := map[*syntax.Node]layoutOutcome{}
+func shellContexts(f *syntax.File) shellContext {
+	c := shellContext{kept: map[*syntax.Node]layoutOutcome{}, bash: map[*syntax.Node]bool{}}
 	var stages *syntax.Stages
 	if f.Escape == '\\' {
 		stages = syntax.NewStages(f)
@@ -140,29 +153,95 @@ func shellContexts(f *syntax.File) map[*syntax.Node]layoutOutcome {
 			continue
 		}
 		if stages == nil {
-			ctx[n] = shellEscape
+			c.kept[n] = shellEscape
 			continue
 		}
 		shells := stages.BodyShells(n)
 		if shells == nil {
 			shells = []syntax.Shell{stages.ShellAt(n)}
 		}
+		bash := true
 		for _, sh := range shells {
+			bash = bash && sh.Kind() == syntax.POSIX && len(sh.Args) > 0 && isBash(sh.Args[0])
 			if sh.Kind() == syntax.POSIX {
 				continue
 			}
 			switch {
 			case n.Lowered.Keyword() == "onbuild":
-				ctx[n] = shellOnbuild
+				c.kept[n] = shellOnbuild
 			case sh.Args == nil:
-				ctx[n] = shellWindows
+				c.kept[n] = shellWindows
 			default:
-				ctx[n] = shellNotPOSIX
+				c.kept[n] = shellNotPOSIX
 			}
 			break
 		}
+		if bash {
+			c.bash[n] = true
+		}
 	}
-	return ctx
+	return c
+}
+
+// dialectDiffers reports whether body holds, outside quotes, what dash,
+// bash and busybox ash read differently, so that /bin/sh, which is any of
+// them, cannot be laid out by a reading of one:
+//
+//   - $'...' and $"...": bash's and ash's quoting, a '$' and a quoted
+//     string to dash;
+//   - digits glued to a redirection's target and followed by another
+//     redirection: in 2>&1>/dev/null bash and ash read 1 as the target of
+//     >&, dash as the number of the next redirection's file descriptor;
+//     and make > 2>&1 is an error to all three, which a blank after the 2
+//     would make valid.
+//
+// It errs on the side of finding them: text in double quotes and
+// substitutions is scanned too, except for $'.
+func dialectDiffers(body string) bool {
+	quote := byte(0)
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case quote == '\'':
+			if c == '\'' {
+				quote = 0
+			}
+		case c == '\\':
+			i++
+		case quote == '"':
+			if c == '"' {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '$' && i+1 < len(body) && (body[i+1] == '\'' || body[i+1] == '"'):
+			return true
+		case c == '<' || c == '>':
+			j := i + 1
+			for j < len(body) && (body[j] == '&' || body[j] == '>' || body[j] == '|') {
+				j++
+			}
+			for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
+				j++
+			}
+			d := j
+			for j < len(body) && '0' <= body[j] && body[j] <= '9' {
+				j++
+			}
+			if j > d && j < len(body) && (body[j] == '<' || body[j] == '>') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isBash reports whether a SHELL program is bash.
+func isBash(prog string) bool {
+	if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
+		prog = prog[i+1:]
+	}
+	return prog == "bash"
 }
 
 // shellPlan parses the shell-form body text[a:b] of the instruction being
@@ -184,7 +263,7 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 		r = shellUnsupported
 		return nil
 	}
-	if why, ok := s.ctx[n]; ok {
+	if why, ok := s.ctx.kept[n]; ok {
 		r = why
 		return nil
 	}
@@ -197,6 +276,10 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 		// sh -c stops reading at a NUL byte, where the shell parser reads
 		// on: what it sees is not what runs.
 		r = shellParse
+		return nil
+	}
+	if !s.ctx.bash[n] && dialectDiffers(body) {
+		r = shellDialect
 		return nil
 	}
 	t := layoutPool.Get().(*layoutTools)
