@@ -111,7 +111,7 @@ var layoutPool = sync.Pool{New: func() any {
 
 // shellState is the printer's state for shell bodies.
 type shellState struct {
-	cur *syntax.Node                   // the instruction being printed
+	cur *syntax.Node // the instruction being printed
 	ctx shellContext // see shellContexts
 	// record, when set (by tests), learns what became of each shell body.
 	record func(n *syntax.Node, r layoutOutcome)
