@@ -16,14 +16,13 @@ import (
 	"github.com/dfmt/dfmt/format/syntax"
 )
 
-var update = flag.Bool("update", false, "rewrite the out and err files of testdata/golden from the current formatter")
+var update = flag.Bool("update", false, "rewrite the out and err files of format/testdata/golden from the current formatter")
 
-// goldenDir holds the golden archives, at the repository root so that the
-// command's tests and the fuzz seeds can share them.
-const goldenDir = "../testdata/golden"
+// goldenDir holds the golden archives, beside the package they test.
+const goldenDir = "testdata/golden"
 
-// TestGolden formats the input of every archive in testdata/golden and
-// compares the result with the expected output or error.
+// TestGolden formats the input of every archive in format/testdata/golden
+// and compares the result with the expected output or error.
 //
 // Each archive is a txtar file (golang.org/x/tools/txtar format; its leading
 // comment says what the case is about) holding these files:
