@@ -12,6 +12,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/formattest"
 	"github.com/dfmt/dfmt/format/syntax"
 )
 
@@ -57,7 +58,7 @@ var fuzzSeeds = []string{
 // The second argument picks the options: Indent is mode&7 (0 is the default
 // 4) and mode&8 asks for tabs.
 func FuzzFormat(f *testing.F) {
-	for _, in := range goldenInputs(f) {
+	for _, in := range formattest.GoldenInputs(f) {
 		f.Add(in, byte(0))
 	}
 	for i, s := range fuzzSeeds {
@@ -71,7 +72,7 @@ func FuzzFormat(f *testing.F) {
 		opts := format.Options{Indent: int(mode & 7), Tabs: mode&8 != 0}
 
 		if got := syntax.Parse(src).Verbatim(); !bytes.Equal(got, src) {
-			t.Fatalf("Parse(src).Verbatim() differs from src:\n%s", lineDiff(src, got))
+			t.Fatalf("Parse(src).Verbatim() differs from src:\n%s", formattest.LineDiff(src, got))
 		}
 
 		oracle := buildkitOracle(t, src)
@@ -107,7 +108,7 @@ func FuzzFormat(f *testing.F) {
 			t.Fatalf("formatting the output fails: %v; output:\n%q", err, res.Out)
 		}
 		if !bytes.Equal(res2.Out, res.Out) {
-			t.Fatalf("not idempotent:\n%s", lineDiff(res.Out, res2.Out))
+			t.Fatalf("not idempotent:\n%s", formattest.LineDiff(res.Out, res2.Out))
 		}
 		if len(res2.Fallbacks) != 0 {
 			t.Fatalf("formatting the output: safety check fell back on lines %v", res2.Fallbacks)
@@ -133,7 +134,7 @@ func warningMsgs(ws []format.Warning) []string {
 
 // FuzzParse checks the lossless tree alone: any bytes print back verbatim.
 func FuzzParse(f *testing.F) {
-	for _, in := range goldenInputs(f) {
+	for _, in := range formattest.GoldenInputs(f) {
 		f.Add(in)
 	}
 	for _, s := range fuzzSeeds {
@@ -144,7 +145,7 @@ func FuzzParse(f *testing.F) {
 			t.Skip("input too large")
 		}
 		if got := syntax.Parse(src).Verbatim(); !bytes.Equal(got, src) {
-			t.Fatalf("Parse(src).Verbatim() differs from src:\n%s", lineDiff(src, got))
+			t.Fatalf("Parse(src).Verbatim() differs from src:\n%s", formattest.LineDiff(src, got))
 		}
 	})
 }

@@ -1,7 +1,10 @@
-// Package formattest holds what the tests of dfmt's packages share: for
-// now, finding the corpus of real Dockerfiles that they and the benchmarks
-// run over. The corpus lives outside the repository and is never copied
-// into it: DFMT_CORPUS names it, e.g.
+// Package formattest holds what the tests of dfmt's packages share: the
+// golden archives of format/testdata/golden (their directory, their
+// encoding, their inputs as fuzz seeds), and the corpus of real
+// Dockerfiles that the tests and the benchmarks run over.
+//
+// The corpus lives outside the repository and is never copied into it:
+// DFMT_CORPUS names it, e.g.
 //
 //	DFMT_CORPUS=../shared/corpus go test ./...
 //
