@@ -16,34 +16,6 @@ import (
 	"github.com/dfmt/dfmt/format/syntax"
 )
 
-// maxFuzzInput caps fuzz inputs well under BuildKit's 64 KiB line limit, so
-// that the oracle's verdict is about syntax, not size (TestLongLine covers
-// size).
-const maxFuzzInput = 32 << 10
-
-// fuzzSeeds are hand-written inputs for the traps the golden files may not
-// combine: CRLF, a BOM, the backtick escape, heredocs, continuations.
-var fuzzSeeds = []string{
-	"FROM alpine\r\nrun echo hi \\\r\n  && true\r\n",
-	"\xef\xbb\xbf# syntax=docker/dockerfile:1\nfrom alpine\n",
-	"# escape=`\nFROM windows\nRUN dir C:\\ `\n  /s\nCOPY C:\\a\\ C:\\b\\\n",
-	"FROM a\nRUN <<EOF <<-EOT cat\nx\nEOF\n\ty\n\tEOT\n",
-	"FROM a\r\nCOPY <<EOF /x\r\nbody  \r\nEOF\r\n",
-	"FROM a\nONBUILD run <<'EOF'\n$x\nEOF\n",
-	"FROM a\nENV A=\"x \\\n  y\" B=z\nENV k v  w\n",
-	"FROM a\nRUN echo foo\\\nbar \\\n\n# c\n  && baz\n",
-	"FROM a\nCMD [ \"a\" ,\"b\" ]\nCMD ['a']\nCMD [foo]\n",
-	"\n# escape=`\nFROM a\nRUN echo `\n",
-	"  # syntax=x\nFROM a\n",
-	"# dfmt:off\nrun  a\n# dfmt:on\nrun  b\n# dfmt:ignore\nrun  c\n",
-	"# dfmt:ignore why\nfrom  a\n  # dfmt:off x \nrun  a\n# dfmt: on\n#dfmt:on\ty\nRUN a \\\n  # dfmt:ignor\n  b\n# dfmt:ignore\n\n",
-	"FROM a\nRUN a\\\\\\\nrun b\n",
-	"FROM a\nHEALTHCHECK --interval=5s cmd curl x\nhealthcheck none\n",
-	"FROM a\nfrobnicate  x \\\n  y\n",
-	"# only a comment",
-	"",
-}
-
 // FuzzFormat checks the formatter's promises on arbitrary input:
 //
 //   - it never panics, and Parse(src).Verbatim() gives back src;
@@ -61,12 +33,12 @@ func FuzzFormat(f *testing.F) {
 	for _, in := range formattest.GoldenInputs(f) {
 		f.Add(in, byte(0))
 	}
-	for i, s := range fuzzSeeds {
+	for i, s := range formattest.FuzzSeeds {
 		f.Add([]byte(s), byte(0))
 		f.Add([]byte(s), byte(2+8*(i%2)))
 	}
 	f.Fuzz(func(t *testing.T, src []byte, mode byte) {
-		if len(src) > maxFuzzInput {
+		if len(src) > formattest.MaxFuzzInput {
 			t.Skip("input too large")
 		}
 		opts := format.Options{Indent: int(mode & 7), Tabs: mode&8 != 0}
@@ -130,24 +102,6 @@ func warningMsgs(ws []format.Warning) []string {
 		msgs = append(msgs, w.Msg)
 	}
 	return msgs
-}
-
-// FuzzParse checks the lossless tree alone: any bytes print back verbatim.
-func FuzzParse(f *testing.F) {
-	for _, in := range formattest.GoldenInputs(f) {
-		f.Add(in)
-	}
-	for _, s := range fuzzSeeds {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, src []byte) {
-		if len(src) > maxFuzzInput {
-			t.Skip("input too large")
-		}
-		if got := syntax.Parse(src).Verbatim(); !bytes.Equal(got, src) {
-			t.Fatalf("Parse(src).Verbatim() differs from src:\n%s", formattest.LineDiff(src, got))
-		}
-	})
 }
 
 // oracle is BuildKit's verdict on one source file.
