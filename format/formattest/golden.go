@@ -2,7 +2,6 @@ package formattest
 
 import (
 	"bytes"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,32 +98,4 @@ func EncodeGolden(base string, data []byte) (string, []byte) {
 		data = append(data, noEOLLine...)
 	}
 	return name, data
-}
-
-// LineDiff shows two texts line by line, quoted so that white space, CR and
-// the BOM are visible, marking the lines that differ.
-func LineDiff(want, got []byte) string {
-	w := strings.SplitAfter(string(want), "\n")
-	g := strings.SplitAfter(string(got), "\n")
-	var b strings.Builder
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl == gl {
-			fmt.Fprintf(&b, "  %3d   %q\n", i+1, wl)
-			continue
-		}
-		if i < len(w) {
-			fmt.Fprintf(&b, "- %3d   %q\n", i+1, wl)
-		}
-		if i < len(g) {
-			fmt.Fprintf(&b, "+ %3d   %q\n", i+1, gl)
-		}
-	}
-	return "(- want, + got)\n" + b.String()
 }
