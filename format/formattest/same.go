@@ -42,10 +42,10 @@ import (
 //     ENTRYPOINT, SHELL, HEALTHCHECK CMD);
 //   - the text of an instruction BuildKit does not know, exactly;
 //   - BuildKit's instructions package accepts both files or neither, and
-//     where it accepts them makes the same stages and commands of each
-//     pair of instructions (every exported field, and a RUN's mounts,
-//     network and security), but for shell-form text and ONBUILD's raw
-//     trigger text, held to the rules of shell text above;
+//     makes the same stage or command of each pair of instructions, or
+//     rejects both (every exported field, and a RUN's mounts, network and
+//     security), but for shell-form text and ONBUILD's raw trigger text,
+//     held to the rules of shell text above;
 //   - every comment line (outside heredoc bodies), in order, with its
 //     place among the instructions: before, inside or after the same one.
 //
@@ -137,9 +137,8 @@ type Instruction struct {
 	// Node is the instruction in the tree of BuildKit's parser.
 	Node *parser.Node
 	// Command is what BuildKit's instructions package makes of an
-	// instruction other than FROM (an ARG before the first FROM included),
-	// and Stage the stage a FROM begins; both are nil where that package
-	// rejects the file.
+	// instruction other than FROM, and Stage the stage a FROM begins; both
+	// are nil where that package rejects the instruction.
 	Command instructions.Command
 	Stage   *instructions.Stage
 	// Escape is the file's escape character.
@@ -251,44 +250,49 @@ type file struct {
 }
 
 // buildkitFile pairs each instruction of res with what BuildKit's
-// instructions.Parse makes of it, which walks the same nodes in order:
-// ARGs before the first FROM become meta arguments, a FROM a stage, any
-// other instruction a command of the current stage.
+// instructions package makes of it: instructions.Parse reads the whole file
+// (and may reject it, say for an instruction it does not know) by reading
+// each instruction with ParseInstruction, as here, where one it rejects
+// keeps the others.
 func buildkitFile(res *parser.Result) file {
 	var f file
 	for _, n := range res.AST.Children {
-		f.insts = append(f.insts, Instruction{Node: n, Escape: res.EscapeToken})
-	}
-	stages, meta, err := parseInstructions(res.AST)
-	if err != nil {
-		f.err = err
-		return f
-	}
-	s, k := -1, 0
-	for i := range f.insts {
-		in := &f.insts[i]
-		switch {
-		case s < 0 && len(meta) > 0 && strings.EqualFold(in.Node.Value, "arg"):
-			in.Command = &meta[0]
-			meta = meta[1:]
-		case strings.EqualFold(in.Node.Value, "from"):
-			s, k = s+1, 0
-			in.Stage = &stages[s]
-		default:
-			in.Command = stages[s].Commands[k]
-			k++
+		in := Instruction{Node: n, Escape: res.EscapeToken}
+		switch v := parseInstruction(n).(type) {
+		case *instructions.Stage:
+			in.Stage = v
+		case instructions.Command:
+			in.Command = v
 		}
+		f.insts = append(f.insts, in)
 	}
+	f.err = parseInstructions(res.AST)
 	return f
 }
 
-func parseInstructions(ast *parser.Node) (stages []instructions.Stage, meta []instructions.ArgCommand, err error) {
+// parseInstruction is instructions.ParseInstruction, nil where it fails or
+// panics.
+func parseInstruction(n *parser.Node) (v any) {
+	defer func() {
+		if recover() != nil {
+			v = nil
+		}
+	}()
+	v, err := instructions.ParseInstruction(n)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+func parseInstructions(ast *parser.Node) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("buildkit's instructions.Parse panicked: %v", r)
 		}
 	}()
-	return instructions.Parse(ast, nil)
+	_, _, err = instructions.Parse(ast, nil)
+	return err
 }
 
 // A span is where the walk matched in[inFrom:inTo] with out[outFrom:outTo]:
@@ -362,12 +366,15 @@ func (c *comparer) pair(x, y Instruction) error {
 	if err := c.instruction(x.Node, y.Node, nil, nil); err != nil {
 		return err
 	}
-	if x.Stage != nil && y.Stage != nil {
-		if ja, jb := jsonOf(stageHead(*x.Stage)), jsonOf(stageHead(*y.Stage)); ja != jb {
+	if (x.Stage == nil) != (y.Stage == nil) || (x.Command == nil) != (y.Command == nil) {
+		return fmt.Errorf("BuildKit's instructions package rejects one of them")
+	}
+	if x.Stage != nil {
+		if ja, jb := jsonOf(StageHead(*x.Stage)), jsonOf(StageHead(*y.Stage)); ja != jb {
 			return fmt.Errorf("BuildKit's stage differs:\n\tin:  %s\n\tout: %s", ja, jb)
 		}
 	}
-	if x.Command != nil && y.Command != nil {
+	if x.Command != nil {
 		if ja, jb := jsonOf(c.commandData(x.Command)), jsonOf(c.commandData(y.Command)); ja != jb {
 			return fmt.Errorf("BuildKit's command differs:\n\tin:  %s\n\tout: %s", ja, jb)
 		}
@@ -375,18 +382,22 @@ func (c *comparer) pair(x, y Instruction) error {
 	return nil
 }
 
-// stageHead is a stage without its commands and its source text (which
-// keeps the FROM line as written).
-func stageHead(s instructions.Stage) instructions.Stage {
+// StageHead is a stage as comparable data: without its commands and its
+// source text (which keeps the FROM line as written).
+func StageHead(s instructions.Stage) instructions.Stage {
 	s.Commands, s.SourceCode, s.OrigCmd, s.Location = nil, "", "", nil
 	return s
 }
 
-// commandValue is a command as comparable data: its type, its exported
-// fields, and for RUN the mounts, network and security its flags set.
-func commandValue(cmd instructions.Command) map[string]any {
+// CommandValue is a command as comparable data (for JSON): its type, its
+// exported fields, and for RUN the mounts, network and security its flags
+// set. A RUN's FlagsUsed, which BuildKit lists in map order, is sorted.
+func CommandValue(cmd instructions.Command) map[string]any {
 	v := map[string]any{"type": fmt.Sprintf("%T", cmd), "cmd": cmd}
 	if r, ok := cmd.(*instructions.RunCommand); ok {
+		sorted := *r
+		sorted.FlagsUsed = slices.Sorted(slices.Values(r.FlagsUsed))
+		v["cmd"] = &sorted
 		v["mounts"] = instructions.GetMounts(r)
 		v["network"] = instructions.GetNetwork(r)
 		v["security"] = instructions.GetSecurity(r)
@@ -394,12 +405,12 @@ func commandValue(cmd instructions.Command) map[string]any {
 	return v
 }
 
-// commandData is commandValue as JSON data, without the shell-form text
+// commandData is CommandValue as JSON data, without the shell-form text
 // and ONBUILD's raw trigger (unless c.exact): the nodes' comparison holds
 // those to the rules of shell text.
 func (c *comparer) commandData(cmd instructions.Command) any {
 	var v map[string]any
-	if err := json.Unmarshal([]byte(jsonOf(commandValue(cmd))), &v); err != nil {
+	if err := json.Unmarshal([]byte(jsonOf(CommandValue(cmd))), &v); err != nil {
 		return fmt.Sprintf("<%v>", err)
 	}
 	if c.exact {
