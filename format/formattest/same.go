@@ -773,6 +773,15 @@ func collapseBlanks(s string, esc rune) string {
 	state := none
 	pending := false
 	rs := []rune(s)
+	// escaped writes the character that the escape at i escapes, if any,
+	// and returns where it stands.
+	escaped := func(i int) int {
+		if i+1 < len(rs) {
+			i++
+			b.WriteRune(rs[i])
+		}
+		return i
+	}
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch state {
@@ -788,10 +797,7 @@ func collapseBlanks(s string, esc rune) string {
 			b.WriteRune(r)
 			switch {
 			case r == esc:
-				if i+1 < len(rs) {
-					i++
-					b.WriteRune(rs[i])
-				}
+				i = escaped(i)
 			case r == '\'':
 				state = single
 			case r == '"':
@@ -806,10 +812,7 @@ func collapseBlanks(s string, esc rune) string {
 			b.WriteRune(r)
 			switch {
 			case r == esc:
-				if i+1 < len(rs) {
-					i++
-					b.WriteRune(rs[i])
-				}
+				i = escaped(i)
 			case r == '"':
 				state = none
 			}

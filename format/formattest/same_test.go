@@ -8,6 +8,20 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
+// checkDiff checks a comparison's verdict: no difference when want is "",
+// else one whose message contains want.
+func checkDiff(t *testing.T, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Errorf("want no difference, got: %v", err)
+	case want != "" && err == nil:
+		t.Errorf("want a difference containing %q, got none", want)
+	case want != "" && !strings.Contains(err.Error(), want):
+		t.Errorf("want a difference containing %q, got: %v", want, err)
+	}
+}
+
 // TestSameBuild checks the comparer itself on hand-written pairs, without
 // the corpus.
 func TestSameBuild(t *testing.T) {
@@ -306,14 +320,10 @@ func TestSameBuild(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := SameBuild([]byte(tt.in), []byte(tt.out))
-			switch {
-			case tt.same && err != nil:
-				t.Errorf("want same build, got: %v", err)
-			case !tt.same && err == nil:
-				t.Errorf("want a difference containing %q, got none", tt.want)
-			case !tt.same && !strings.Contains(err.Error(), tt.want):
-				t.Errorf("want a difference containing %q, got: %v", tt.want, err)
+			if tt.same {
+				tt.want = ""
 			}
+			checkDiff(t, err, tt.want)
 		})
 	}
 }
@@ -385,14 +395,7 @@ func TestSameComments(t *testing.T) {
 			a, _ := BuildKitParse([]byte(tt.in))
 			b, _ := BuildKitParse([]byte(tt.out))
 			err := sameComments(bkComments([]byte(tt.in), a), bkComments([]byte(tt.out), b), nil)
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("want same comments, got: %v", err)
-			case tt.want != "" && err == nil:
-				t.Errorf("want %q, got none", tt.want)
-			case tt.want != "" && !strings.Contains(err.Error(), tt.want):
-				t.Errorf("want %q, got: %v", tt.want, err)
-			}
+			checkDiff(t, err, tt.want)
 		})
 	}
 }
@@ -550,14 +553,7 @@ func TestSameBuildOptions(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := SameBuild([]byte(tt.in), []byte(tt.out), tt.opts...)
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("want same build, got: %v", err)
-			case tt.want != "" && err == nil:
-				t.Errorf("want a difference containing %q, got none", tt.want)
-			case tt.want != "" && !strings.Contains(err.Error(), tt.want):
-				t.Errorf("want a difference containing %q, got: %v", tt.want, err)
-			}
+			checkDiff(t, err, tt.want)
 		})
 	}
 }
