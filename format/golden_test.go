@@ -53,9 +53,9 @@ const goldenDir = "testdata/golden"
 // For each case the test asserts that the output equals out (or the error
 // equals err), that the warnings are those of warnings, that formatting out
 // again gives out (idempotence), that Parse(in).Verbatim() gives back in,
-// that the safety check reported no fallbacks, and, with BuildKit's parser
-// as the oracle, that BuildKit accepts the input of an out case and rejects
-// that of an err case, and builds the same from out as from in.
+// that the safety check reported no fallbacks, that BuildKit's parser
+// accepts the input of an out case and rejects that of an err case, and
+// that BuildKit builds the same from out as from in (formattest.SameBuild).
 //
 // With -update (go test ./format -run TestGolden -update) the out or err
 // file of each archive is rewritten from the current formatter; review the
