@@ -23,12 +23,13 @@ import (
 // text is one command of words the shell takes literally: no $, glob, ~,
 // brace, redirection, operator, assignment, comment or builtin. A leading
 // exec is dropped, as the array form does what it asks. It applies only
-// with no SHELL instruction in effect and not in a Windows file.
+// with no SHELL instruction in effect and not in a Windows stage, whose
+// shell form runs under cmd.exe (syntax.Stages says which shell is where).
 var ExecForm = &Refactor{
 	Name:    "exec-form",
 	Summary: `shell-form CMD/ENTRYPOINT → ["prog", "arg", …]`,
 	Safe: "one simple command of literal words (no $, globs, ~, redirections, operators, assignments, builtins), " +
-		"no SHELL in effect, not a Windows file; a leading exec is dropped",
+		"no SHELL in effect, not a Windows stage; a leading exec is dropped",
 	Changes: "the program runs as PID 1 without a shell around it (it gets the signals); an exec-form " +
 		"ENTRYPOINT receives CMD and docker run arguments, so it is refused when the stage has a CMD, " +
 		"and a CMD is refused when the stage has an ENTRYPOINT (one from the base image still receives it)",
@@ -100,13 +101,14 @@ func execForm(f *file) {
 // execArgs returns the argv that runs what in's shell form runs, or why
 // there is none.
 func execArgs(in *inst) ([]string, string) {
-	if in.windows != "" {
-		return nil, "the instruction is in " + in.windows
+	shell := in.shell
+	if shell.Args == nil && shell.Windows != "" {
+		return nil, "the shell form runs under " + shell.String()
 	}
-	if in.shell != nil {
-		return nil, fmt.Sprintf("SHELL %s is in effect", quoteArgs(in.shell))
+	if shell.Args != nil {
+		return nil, fmt.Sprintf("%s is in effect", shell)
 	}
-	if in.shellUnknown {
+	if shell.Unsure {
 		return nil, "the stage's base may be a stage with a SHELL instruction"
 	}
 	if len(in.low.Flags) > 0 {
@@ -169,23 +171,23 @@ func execArgs(in *inst) ([]string, string) {
 	if builtins[argv[0]] {
 		return nil, fmt.Sprintf("%s is a shell builtin", argv[0])
 	}
-	st0 := in.stage
-	if st0 == nil {
+	if in.stage == nil {
 		return nil, "the instruction comes before the first FROM"
 	}
 	other := "entrypoint"
 	if in.kw == "entrypoint" {
 		other = "cmd"
 	}
-	for _, s := range st0.chain() {
-		for _, x := range s.insts {
-			if x.kw != other || (s == st0 && x == in) {
+	// The stage and the stages it builds on, nearest first.
+	for st := in.stage; st != nil; st = st.Parent {
+		for _, x := range st.Nodes {
+			if x.Lowered.Keyword() != other {
 				continue
 			}
 			if other == "cmd" {
-				return nil, fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", x.line())
+				return nil, fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", x.Start+1)
 			}
-			return nil, fmt.Sprintf("the ENTRYPOINT at line %d receives CMD as its arguments", x.line())
+			return nil, fmt.Sprintf("the ENTRYPOINT at line %d receives CMD as its arguments", x.Start+1)
 		}
 	}
 	return argv, ""

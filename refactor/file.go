@@ -15,11 +15,11 @@ import (
 // file is one Dockerfile while a refactor runs over it: the tree, its
 // instructions and stages, and what the refactor decided so far.
 type file struct {
-	f     *syntax.File
-	esc   byte
-	eol   string
-	insts []*inst
-	stage []*stage
+	f      *syntax.File
+	esc    byte
+	eol    string
+	insts  []*inst
+	stages *syntax.Stages // the one model of stages and shells
 
 	name  string // the refactor running
 	sites []site
@@ -37,14 +37,8 @@ type inst struct {
 	segs []seg
 	p    parts
 
-	stage *stage // nil before the first FROM
-	// shell is the SHELL in effect (nil for the default /bin/sh -c);
-	// shellUnknown is set where a stage's base may be a stage that set one.
-	shell        []string
-	shellUnknown bool
-	// windows says why the instruction is in a Windows file or stage, or
-	// is "".
-	windows string
+	stage *syntax.Stage // nil before the first FROM
+	shell syntax.Shell  // the shell in effect where the instruction stands
 	// kept says why the formatter prints the instruction as written
 	// ("dfmt:ignore", "dfmt:off"), and so why no refactor touches it.
 	kept string
@@ -59,24 +53,6 @@ type seg struct {
 	j0, j1 int
 	line   int
 	c0     int
-}
-
-// stage is a FROM and the instructions after it.
-type stage struct {
-	from  *inst
-	index int
-	name  string // after AS, as written; "" when none
-	base  string // the image or stage, as written
-	// parent is the earlier stage that base names, as BuildKit matches it
-	// (dockerfile2llb's addState: the lower-cased stage names against the
-	// base name as written). baseUnknown is set when base holds a $.
-	parent      *stage
-	baseUnknown bool
-	windows     string  // why the stage is a Windows one, or ""
-	insts       []*inst // after the FROM
-	// shell and shellUnknown are the SHELL in effect at the FROM.
-	shell        []string
-	shellUnknown bool
 }
 
 // site is one rewrite: lines [start, end) of the file become lines.
@@ -98,10 +74,7 @@ func load(src []byte) (*file, error) {
 	if len(pf.Lines) > 0 && bytes.HasSuffix(pf.Lines[0].EOL, []byte("\r\n")) {
 		f.eol = "\r\n"
 	}
-	var cur *stage
-	var shell []string
-	shellUnknown := false
-	anyShell := false // some stage so far has a SHELL
+	f.stages = syntax.NewStages(pf)
 	off := false
 	for k, n := range pf.Nodes {
 		if n.Kind == syntax.CommentNode {
@@ -124,87 +97,11 @@ func load(src []byte) (*file, error) {
 			format.EscapeHatch(pf.Lines[n.Start-1].Text) == "dfmt:ignore":
 			in.kept = "dfmt:ignore"
 		}
-		switch in.kw {
-		case "from":
-			st := &stage{from: in, index: len(f.stage)}
-			args := in.low.Args()
-			if len(args) > 0 {
-				st.base = args[0]
-			}
-			if len(args) == 3 && strings.EqualFold(args[1], "as") {
-				st.name = args[2]
-			}
-			st.baseUnknown = strings.Contains(st.base, "$")
-			for _, e := range f.stage {
-				if e.name != "" && strings.ToLower(e.name) == st.base {
-					st.parent = e
-				}
-			}
-			shell, shellUnknown = nil, false
-			if st.parent != nil {
-				st.windows = st.parent.windows
-				shell, shellUnknown = st.parent.shellAtEnd()
-			} else if st.baseUnknown && anyShell {
-				shellUnknown = true
-			}
-			st.shell, st.shellUnknown = shell, shellUnknown
-			if st.windows == "" && windowsImage(st.base) {
-				st.windows = "a stage on a Windows base image (" + st.base + ")"
-			}
-			for _, fl := range in.low.Flags {
-				if v, ok := strings.CutPrefix(fl, "--platform="); ok && strings.HasPrefix(strings.ToLower(v), "windows") {
-					st.windows = "a stage for a Windows platform (" + v + ")"
-				}
-			}
-			f.stage = append(f.stage, st)
-			cur = st
-		case "shell":
-			if in.low.JSON {
-				shell = in.low.Args()
-				anyShell = true
-			}
-		}
-		in.stage = cur
-		in.shell, in.shellUnknown = shell, shellUnknown
-		switch {
-		case f.esc == '`':
-			in.windows = "a Windows file (escape directive `)"
-		case cur != nil:
-			in.windows = cur.windows
-		}
-		if cur != nil && in.kw != "from" {
-			cur.insts = append(cur.insts, in)
-		}
+		in.stage = f.stages.StageOf(n)
+		in.shell = f.stages.ShellAt(n)
 		f.insts = append(f.insts, in)
 	}
 	return f, nil
-}
-
-// shellAtEnd is the SHELL in effect after the stage's last instruction.
-func (st *stage) shellAtEnd() ([]string, bool) {
-	if len(st.insts) == 0 {
-		return st.shell, st.shellUnknown
-	}
-	last := st.insts[len(st.insts)-1]
-	if last.kw == "shell" && last.low.JSON {
-		return last.low.Args(), false
-	}
-	return last.shell, last.shellUnknown
-}
-
-// chain is the stage and the stages it builds on, nearest first.
-func (st *stage) chain() []*stage {
-	var out []*stage
-	for s := st; s != nil && !slices.Contains(out, s); s = s.parent {
-		out = append(out, s)
-	}
-	return out
-}
-
-// windowsImage guesses from its name whether an image is a Windows one.
-func windowsImage(ref string) bool {
-	r := strings.ToLower(ref)
-	return strings.Contains(r, "windows") || strings.Contains(r, "nanoserver") || strings.Contains(r, "servercore")
 }
 
 func commentWord(text []byte) string {

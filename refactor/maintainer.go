@@ -83,17 +83,18 @@ func authorsSetBefore(in *inst) string {
 	if in.stage == nil {
 		return "MAINTAINER comes before the first FROM"
 	}
-	for _, s := range in.stage.chain() {
-		for _, x := range s.insts {
-			if x == in {
+	// The stage and the stages it builds on, nearest first.
+	for st := in.stage; st != nil; st = st.Parent {
+		for _, x := range st.Nodes {
+			if x == in.n {
 				break
 			}
-			if x.kw != "label" {
+			if x.Lowered.Keyword() != "label" {
 				continue
 			}
-			for a := x.low.Next; a != nil && a.Next != nil; a = a.Next.Next.Next {
+			for a := x.Lowered.Next; a != nil && a.Next != nil; a = a.Next.Next.Next {
 				if strings.Trim(a.Value, `"'`) == authorsLabel {
-					return fmt.Sprintf("the LABEL at line %d already sets %s, which this would override", x.line(), authorsLabel)
+					return fmt.Sprintf("the LABEL at line %d already sets %s, which this would override", x.Start+1, authorsLabel)
 				}
 				if a.Next.Next == nil {
 					break

@@ -34,15 +34,17 @@ import (
 // the RUNs stay, inside the merged one.
 //
 // Both RUNs must be shell form without heredocs, with the same flags, in a
-// POSIX shell (no SHELL naming another program, not a Windows file), not
+// POSIX shell (no SHELL naming another program, not a Windows stage), not
 // under ONBUILD, with only comments between them, none of which is a
 // "# check=" or "# hadolint" directive (nor one above the first RUN, which
 // would then cover the merged one). A "#" comment in the text of a would
 // swallow what comes after it, so that too keeps them apart.
 //
-// The shell is /bin/sh -c, or what a SHELL instruction of the file sets; a
-// shell that a base image's config sets, which the Dockerfile does not
-// show, is taken to be a POSIX one run without -e.
+// The shell is the one syntax.Stages finds where each RUN stands: /bin/sh
+// -c, cmd.exe on a Windows base, or what a SHELL instruction of the stage
+// or of the stages it builds on sets; a shell that a base image's config
+// sets, which the Dockerfile does not show, is taken to be a POSIX one run
+// without -e.
 var MergeRuns = &Refactor{
 	Name:    "merge-runs",
 	Summary: "consecutive RUNs → one RUN, as a && { b; } (or plainer where provably equal)",
@@ -311,7 +313,7 @@ func (f *file) merge(group []*runInfo) {
 			return
 		}
 		if i < len(group)-1 {
-			ls[len(ls)-1] += " \\"
+			ls[len(ls)-1] += " " + string(f.esc)
 		}
 		lines = append(lines, ls...)
 	}

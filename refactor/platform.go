@@ -69,10 +69,12 @@ func platform(f *file) {
 			why = fmt.Sprintf("--platform=%s is not exactly $TARGETPLATFORM", val)
 		case globalDefault != nil:
 			why = fmt.Sprintf("the ARG at line %d gives TARGETPLATFORM a default, which may not be the target platform", globalDefault.line())
-		case st.parent != nil:
-			why = fmt.Sprintf("the base is stage %s, whose platform the stage would inherit instead", st.base)
-		case st.baseUnknown:
-			why = fmt.Sprintf("the base %s may name a stage, whose platform the stage would inherit instead", st.base)
+		case st.Parent != nil:
+			why = fmt.Sprintf("the base is stage %s, whose platform the stage would inherit instead", st.Parent.Name)
+		case strings.Contains(st.Base, "$"):
+			// Whatever the ARG defaults say, a --build-arg may make it
+			// name a stage.
+			why = fmt.Sprintf("the base %s may name a stage, whose platform the stage would inherit instead", st.Base)
 		}
 		if why != "" {
 			f.skip(in, "%s", why)

@@ -7,10 +7,11 @@ package refactor
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	sh "mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // parseShell parses shell-form text, keeping comments so that a rewrite
@@ -20,46 +21,35 @@ func parseShell(text string) (*sh.File, error) {
 		Parse(strings.NewReader(text), "")
 }
 
-// posixShells are the programs that SHELL may name and under which the
-// shell-form rewrites still hold.
-var posixShells = map[string]bool{
-	"sh": true, "bash": true, "dash": true, "ash": true, "ksh": true, "mksh": true, "zsh": true,
-}
-
 // shellProblem says why an instruction's shell form is not run by a POSIX
 // shell as "sh -c text", as a phrase that follows "the RUN", or returns
-// "". Windows files count as not POSIX. Unless errexitOK, a shell run
-// with -e is a problem too.
+// "". The shell is the one syntax.Stages finds where the instruction
+// stands; a Windows stage counts as not POSIX whatever its SHELL, as its
+// command line is not handed over as POSIX argv. Unless errexitOK, a
+// shell run with -e is a problem too.
 func shellProblem(in *inst, errexitOK bool) string {
-	if in.windows != "" {
-		return "is in " + in.windows
-	}
-	if in.shellUnknown {
+	shell := in.shell
+	prog := shell.Args
+	switch {
+	case prog == nil && shell.Windows != "":
+		return "runs under " + shell.String()
+	case shell.Unsure:
 		return "is in a stage whose base may be a stage with a SHELL instruction"
-	}
-	if in.shell == nil {
+	case prog == nil:
 		return ""
-	}
-	prog := in.shell
-	if len(prog) < 2 || !posixShells[path.Base(prog[0])] || prog[len(prog)-1] != "-c" {
-		return fmt.Sprintf("runs under SHELL %s, which is not a POSIX shell run with -c", quoteArgs(prog))
+	case shell.Kind() != syntax.POSIX || len(prog) < 2 || prog[len(prog)-1] != "-c":
+		return fmt.Sprintf("runs under %s, which is not a POSIX shell run with -c", shell)
+	case shell.Windows != "":
+		return fmt.Sprintf("runs under %s in a Windows stage (%s)", shell, shell.Windows)
 	}
 	for i := 1; i < len(prog)-1 && !errexitOK; i++ {
 		o := prog[i]
 		if o == "-o" && i+1 < len(prog)-1 && prog[i+1] == "errexit" ||
 			strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--") && strings.Contains(o, "e") {
-			return fmt.Sprintf("runs under SHELL %s, which sets errexit (-e)", quoteArgs(prog))
+			return fmt.Sprintf("runs under %s, which sets errexit (-e)", shell)
 		}
 	}
 	return ""
-}
-
-func quoteArgs(a []string) string {
-	q := make([]string, len(a))
-	for i, s := range a {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // stateful are the commands that change what the shell carries from one

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // StageNames writes stage names in lower case, where they are declared and
@@ -32,20 +34,21 @@ var StageNames = &Refactor{
 var plainName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
 func stageNames(f *file) {
-	// The written names of the stages, by their lower-case name.
-	spell := map[string][]*stage{}
-	for _, st := range f.stage {
-		if st.name != "" {
-			l := strings.ToLower(st.name)
-			spell[l] = append(spell[l], st)
+	// The stages by their name, which syntax.Stage keeps in lower case as
+	// BuildKit does.
+	spell := map[string][]*syntax.Stage{}
+	for _, st := range f.stages.List {
+		if st.Name != "" {
+			spell[st.Name] = append(spell[st.Name], st)
 		}
 	}
 	clash := func(lower string) string {
 		sts := spell[lower]
+		first := writtenName(sts[0])
 		for _, s := range sts[1:] {
-			if s.name != sts[0].name {
+			if name := writtenName(s); name != first {
 				return fmt.Sprintf("stages %s (line %d) and %s (line %d) both lower to %s",
-					sts[0].name, sts[0].from.line(), s.name, s.from.line(), lower)
+					first, sts[0].From.Start+1, name, s.From.Start+1, lower)
 			}
 		}
 		return ""
@@ -85,23 +88,25 @@ func stageNames(f *file) {
 		switch in.kw {
 		case "from":
 			st := in.stage
-			if st.name != "" && st.name != strings.ToLower(st.name) {
-				l := strings.ToLower(st.name)
-				if why = clash(l); why == "" {
+			if name := writtenName(st); name != st.Name {
+				if why = clash(st.Name); why == "" {
 					fs := wsFields(in.text, in.p.args.s, in.p.args.e, 0)
-					if len(fs) != 3 || in.text[fs[2].s:fs[2].e] != st.name {
+					if len(fs) != 3 || in.text[fs[2].s:fs[2].e] != name {
 						why = "internal error: cannot find the stage name"
 					} else {
-						eds = append(eds, edit{fs[2].s, fs[2].e, l})
-						args[2] = l
+						eds = append(eds, edit{fs[2].s, fs[2].e, st.Name})
+						args[2] = st.Name
 					}
 				}
 			}
-			if !st.baseUnknown && st.base != strings.ToLower(st.base) {
-				for _, e := range f.stage[:st.index] {
-					if e.name != "" && strings.ToLower(e.name) == strings.ToLower(st.base) {
+			// BuildKit matches the base against the stage names as it is
+			// (syntax.Stage.Parent): one that is a stage's name in
+			// another case names no stage.
+			if l := strings.ToLower(st.Image); !st.Unsure && l != st.Image {
+				for _, e := range f.stages.List[:st.Index] {
+					if e.Name == l {
 						f.skip(in, "FROM %s does not name stage %s: BuildKit looks up the stage named in FROM "+
-							"case-sensitively, so lowering it would change the build", st.base, strings.ToLower(e.name))
+							"case-sensitively, so lowering it would change the build", st.Base, e.Name)
 						break
 					}
 				}
@@ -155,6 +160,15 @@ func stageNames(f *file) {
 		}
 		f.replace(in.n.Start, in.n.BodyStart, lines)
 	}
+}
+
+// writtenName is the name of a stage as its FROM writes it after AS, or
+// "".
+func writtenName(st *syntax.Stage) string {
+	if st.Name == "" {
+		return ""
+	}
+	return st.From.Lowered.Args()[2]
 }
 
 // fromValue is the stage a flag of a COPY or RUN takes files from:
