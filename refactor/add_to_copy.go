@@ -39,7 +39,7 @@ var gitSource = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:|\.git(#.*)?
 
 func addToCopy(f *file) {
 	for _, in := range f.insts {
-		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "add") {
+		if c := in.onbuild(); c != nil && c.Keyword() == "add" {
 			f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			continue
 		}
@@ -51,24 +51,24 @@ func addToCopy(f *file) {
 			f.skip(in, "%s", why)
 			continue
 		}
-		eds := []edit{{in.p.kw.s, in.p.kw.e, "COPY"}}
+		eds := []edit{{in.cmd.Keyword.S, in.cmd.Keyword.E, "COPY"}}
 		flags := slices.Clone(in.low.Flags)
 		if drop >= 0 {
-			prev := in.p.kw.e
+			prev := in.cmd.Keyword.E
 			if drop > 0 {
-				prev = in.p.flags[drop-1].e
+				prev = in.cmd.Flags[drop-1].E
 			}
-			next := in.p.args.s
-			if drop+1 < len(in.p.flags) {
-				next = in.p.flags[drop+1].s
+			next := in.cmd.Args.S
+			if drop+1 < len(in.cmd.Flags) {
+				next = in.cmd.Flags[drop+1].S
 			}
-			eds = append(eds, in.drop(in.p.flags[drop].s, in.p.flags[drop].e, prev, next))
+			eds = append(eds, in.drop(in.cmd.Flags[drop].S, in.cmd.Flags[drop].E, prev, next))
 			flags = slices.Delete(flags, drop, drop+1)
 		}
 		lines, err := f.rewrite(in, eds)
 		if err == nil {
 			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, "copy") && slices.Equal(n.Flags, flags) &&
+				return n.Keyword() == "copy" && slices.Equal(n.Flags, flags) &&
 					n.JSON == in.low.JSON && slices.Equal(n.Args(), in.low.Args()) &&
 					slices.Equal(n.Heredocs, in.low.Heredocs)
 			})

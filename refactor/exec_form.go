@@ -56,7 +56,7 @@ var builtins = map[string]bool{
 func execForm(f *file) {
 	for _, in := range f.insts {
 		if c := in.onbuild(); c != nil && !c.JSON {
-			if k := strings.ToLower(c.Value); k == "cmd" || k == "entrypoint" {
+			if k := c.Keyword(); k == "cmd" || k == "entrypoint" {
 				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			}
 			continue
@@ -83,10 +83,10 @@ func execForm(f *file) {
 			b.Truncate(b.Len() - 1) // Encode's newline
 		}
 		b.WriteByte(']')
-		lines, err := f.rewrite(in, []edit{{in.p.args.s, in.p.args.e, b.String()}})
+		lines, err := f.rewrite(in, []edit{{in.cmd.Args.S, in.cmd.Args.E, b.String()}})
 		if err == nil {
 			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, in.kw) && n.JSON && len(n.Flags) == 0 &&
+				return n.Keyword() == in.kw && n.JSON && len(n.Flags) == 0 &&
 					slices.Equal(n.Args(), argv)
 			})
 		}

@@ -32,19 +32,18 @@ type inst struct {
 	k    int // index in File.Nodes
 	n    *syntax.Node
 	low  *syntax.Lowered
-	kw   string // the keyword in lower case
-	text string // the joined text, as BuildKit reads it
+	kw   string // the keyword in lower case, as BuildKit dispatches on it
+	text string // the joined text, as BuildKit reads it (Node.Joined)
+	// cmd is where the keyword, the flags and the arguments lie in text,
+	// as the lowering split it.
+	cmd  *syntax.Command
 	segs []seg
-	p    parts
 
 	stage *syntax.Stage // nil before the first FROM
 	shell syntax.Shell  // the shell in effect where the instruction stands
 	// kept says why the formatter prints the instruction as written
 	// ("dfmt:ignore", "dfmt:off"), and so why no refactor touches it.
 	kept string
-	// bad is set when this package's reading of the flags disagrees with
-	// format's; no rewrite trusts such an instruction.
-	bad bool
 }
 
 // seg is a line's contribution to the joined text: joined bytes [j0, j1)
@@ -111,21 +110,15 @@ func commentWord(text []byte) string {
 }
 
 func (f *file) newInst(n *syntax.Node) *inst {
-	in := &inst{n: n, low: n.Lowered, kw: strings.ToLower(n.Lowered.Value)}
-	var sb strings.Builder
+	in := &inst{n: n, low: n.Lowered, kw: n.Lowered.Keyword(), text: n.Joined(), cmd: &n.Lowered.Cmd}
+	j := 0
 	for _, pt := range n.InstrLines {
 		if pt.Kind != syntax.TextLine {
 			continue
 		}
-		j0 := sb.Len()
-		sb.Write(f.f.Lines[pt.Line].Text[pt.TextStart:pt.TextEnd])
-		in.segs = append(in.segs, seg{j0: j0, j1: sb.Len(), line: pt.Line, c0: pt.TextStart})
-	}
-	in.text = sb.String()
-	in.p = split(in.text, 0, len(in.text), f.esc)
-	if in.text != n.Joined() || !slices.Equal(in.p.flagVal, n.Lowered.Flags) ||
-		!strings.EqualFold(in.text[in.p.kw.s:in.p.kw.e], n.Lowered.Value) {
-		in.bad = true
+		w := pt.TextEnd - pt.TextStart
+		in.segs = append(in.segs, seg{j0: j, j1: j + w, line: pt.Line, c0: pt.TextStart})
+		j += w
 	}
 	return in
 }
@@ -140,7 +133,7 @@ func (in *inst) col(f *file) int {
 }
 
 // args is the instruction's argument text.
-func (in *inst) args() string { return in.text[in.p.args.s:in.p.args.e] }
+func (in *inst) args() string { return in.text[in.cmd.Args.S:in.cmd.Args.E] }
 
 // skip records that the running refactor does not apply at in.
 func (f *file) skip(in *inst, format string, a ...any) {
@@ -153,8 +146,6 @@ func (f *file) common(in *inst) bool {
 	switch {
 	case in.kept != "":
 		f.skip(in, "marked %s: kept as written", in.kept)
-	case in.bad:
-		f.skip(in, "internal error: cannot find the instruction's flags")
 	default:
 		return false
 	}

@@ -34,17 +34,18 @@ var KeyValue = &Refactor{
 func keyValue(f *file) {
 	for _, in := range f.insts {
 		if c := in.onbuild(); c != nil {
-			if k := strings.ToLower(c.Value); (k == "env" || k == "label") && legacy(c) {
+			if k := c.Keyword(); (k == "env" || k == "label") && c.Legacy {
 				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			}
 			continue
 		}
-		if in.kw != "env" && in.kw != "label" || !legacy(in.low) || f.common(in) {
+		if in.kw != "env" && in.kw != "label" || !in.low.Legacy || f.common(in) {
 			continue
 		}
 		key, val := in.low.Next.Value, in.low.Next.Next.Value
-		fs := wsFields(in.text, in.p.args.s, in.p.args.e, 2)
-		if len(fs) != 2 || in.text[fs[0].s:fs[0].e] != key || in.text[fs[1].s:fs[1].e] != val {
+		// The key and the value, where the lowering found them.
+		fs := in.low.Spans
+		if len(fs) != 2 || in.text[fs[0].S:fs[0].E] != key || in.text[fs[1].S:fs[1].E] != val {
 			f.skip(in, "internal error: cannot find the key and value")
 			continue
 		}
@@ -57,20 +58,20 @@ func keyValue(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		eds := []edit{{fs[0].e, fs[1].s, "="}}
-		if kl, _ := in.at(fs[0].e, true); kl != in.lineOf(fs[1].s) {
+		eds := []edit{{fs[0].E, fs[1].S, "="}}
+		if kl, _ := in.at(fs[0].E, true); kl != in.lineOf(fs[1].S) {
 			// The value starts on a later line: the key moves to it,
 			// so that no line is joined and no comment line is lost.
-			eds = []edit{{fs[0].s, fs[0].e, ""}, {fs[1].s, fs[1].s, key + "="}}
+			eds = []edit{{fs[0].S, fs[0].E, ""}, {fs[1].S, fs[1].S, key + "="}}
 		}
 		for _, q := range qs {
-			eds = append(eds, edit{fs[1].s + q.s, fs[1].s + q.e, q.text})
+			eds = append(eds, edit{fs[1].S + q.s, fs[1].S + q.e, q.text})
 		}
 		lines, err := f.rewrite(in, eds)
 		if err == nil {
 			err = f.verify(lines, in, func(n *lnode) bool {
 				a := n.Next
-				return strings.EqualFold(n.Value, in.kw) && len(n.Flags) == len(in.low.Flags) &&
+				return n.Keyword() == in.kw && len(n.Flags) == len(in.low.Flags) &&
 					a != nil && a.Value == key && a.Next != nil && a.Next.Next != nil &&
 					a.Next.Next.Value == "=" && a.Next.Next.Next == nil &&
 					sameExpansion(val, a.Next.Value, f.esc)
@@ -82,14 +83,6 @@ func keyValue(f *file) {
 		}
 		f.replace(in.n.Start, in.n.BodyStart, lines)
 	}
-}
-
-// legacy reports whether an ENV or LABEL is in the "key value" form: its
-// pair's separator node is empty where key=value has "=" (as
-// parser.parseNameVal builds them).
-func legacy(n *lnode) bool {
-	a := n.Next
-	return a != nil && a.Next != nil && a.Next.Next != nil && a.Next.Next.Value == "" && a.Next.Next.Next == nil
 }
 
 // requote returns the edits that make a legacy value, which BuildKit

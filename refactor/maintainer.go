@@ -32,7 +32,7 @@ var Maintainer = &Refactor{
 
 func maintainer(f *file) {
 	for _, in := range f.insts {
-		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "maintainer") {
+		if c := in.onbuild(); c != nil && c.Keyword() == "maintainer" {
 			f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			continue
 		}
@@ -54,14 +54,14 @@ func maintainer(f *file) {
 		}
 		b.WriteByte('"')
 		eds := []edit{
-			{in.p.kw.s, in.p.kw.e, "LABEL"},
-			{in.p.args.s, in.p.args.e, b.String()},
+			{in.cmd.Keyword.S, in.cmd.Keyword.E, "LABEL"},
+			{in.cmd.Args.S, in.cmd.Args.E, b.String()},
 		}
 		lines, err := f.rewrite(in, eds)
 		if err == nil {
 			err = f.verify(lines, in, func(n *lnode) bool {
 				a := n.Next
-				if !strings.EqualFold(n.Value, "label") || len(n.Flags) > 0 || a == nil || a.Value != authorsLabel ||
+				if n.Keyword() != "label" || len(n.Flags) > 0 || a == nil || a.Value != authorsLabel ||
 					a.Next == nil || a.Next.Next == nil || a.Next.Next.Value != "=" || a.Next.Next.Next != nil {
 					return false
 				}

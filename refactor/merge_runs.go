@@ -77,8 +77,6 @@ func runInfoOf(in *inst) *runInfo {
 	switch {
 	case in.kept != "":
 		r.why = "is marked " + in.kept
-	case in.bad:
-		r.why = "has flags this package cannot find"
 	case in.low.JSON:
 		r.why = "is in exec form"
 	case len(in.low.Heredocs) > 0:
@@ -169,8 +167,8 @@ func mergeRuns(f *file) {
 		if i > 0 {
 			prev = f.insts[i-1]
 		}
-		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "run") {
-			if pc := prev.onbuildOrNil(); pc != nil && strings.EqualFold(pc.Value, "run") && f.onlyComments(prev, in) {
+		if c := in.onbuild(); c != nil && c.Keyword() == "run" {
+			if pc := prev.onbuildOrNil(); pc != nil && pc.Keyword() == "run" && f.onlyComments(prev, in) {
 				f.skip(in, "under ONBUILD: the triggers are kept in the image as written")
 			}
 		}
@@ -270,32 +268,32 @@ func (f *file) merge(group []*runInfo) {
 		var eds []edit
 		text := in.args()
 		if r.semi >= 0 && (i == 0 || r.next) {
-			eds = append(eds, edit{in.p.args.s + r.semi, in.p.args.s + r.semi + 1, ""})
+			eds = append(eds, edit{in.cmd.Args.S + r.semi, in.cmd.Args.S + r.semi + 1, ""})
 			text = text[:r.semi] + text[r.semi+1:]
 		}
 		if i == 0 {
 			if !r.first {
-				eds = append(eds, edit{in.p.args.s, in.p.args.s, "{ "}, edit{in.p.args.e, in.p.args.e, closeBrace(r)})
+				eds = append(eds, edit{in.cmd.Args.S, in.cmd.Args.S, "{ "}, edit{in.cmd.Args.E, in.cmd.Args.E, closeBrace(r)})
 				text = "{ " + text + closeBrace(r)
 			}
 		} else {
 			open := "&& "
 			if !r.next {
 				open = "&& { "
-				eds = append(eds, edit{in.p.args.e, in.p.args.e, closeBrace(r)})
+				eds = append(eds, edit{in.cmd.Args.E, in.cmd.Args.E, closeBrace(r)})
 				text = "{ " + text + closeBrace(r)
 			}
 			// The keyword and flags give way to the operator; what
 			// stands between them and the text (white space, a line
 			// break, comment lines) stays.
-			head := in.p.kw.e
-			if n := len(in.p.flags); n > 0 {
-				head = in.p.flags[n-1].e
+			head := in.cmd.Keyword.E
+			if n := len(in.cmd.Flags); n > 0 {
+				head = in.cmd.Flags[n-1].E
 			}
-			if strings.TrimSpace(in.text[head:in.p.args.s]) != "" {
-				head = in.p.args.s // a "--" that ends the flags goes too
+			if strings.TrimSpace(in.text[head:in.cmd.Args.S]) != "" {
+				head = in.cmd.Args.S // a "--" that ends the flags goes too
 			}
-			if head < in.p.args.s {
+			if head < in.cmd.Args.S {
 				open = strings.TrimSuffix(open, " ")
 			}
 			eds = append(eds, edit{0, head, open})
@@ -319,7 +317,7 @@ func (f *file) merge(group []*runInfo) {
 	}
 	want := strings.Join(parts, " && ")
 	err := f.verify(lines, nil, func(n *lnode) bool {
-		return strings.EqualFold(n.Value, "run") && !n.JSON && len(n.Heredocs) == 0 &&
+		return n.Keyword() == "run" && !n.JSON && len(n.Heredocs) == 0 &&
 			slices.Equal(n.Flags, first.low.Flags) && n.Next != nil && n.Next.Next == nil &&
 			sameProgram(n.Next.Value, want)
 	})

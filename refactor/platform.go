@@ -80,19 +80,19 @@ func platform(f *file) {
 			f.skip(in, "%s", why)
 			continue
 		}
-		prev := in.p.kw.e
+		prev := in.cmd.Keyword.E
 		if i > 0 {
-			prev = in.p.flags[i-1].e
+			prev = in.cmd.Flags[i-1].E
 		}
-		next := in.p.args.s
-		if i+1 < len(in.p.flags) {
-			next = in.p.flags[i+1].s
+		next := in.cmd.Args.S
+		if i+1 < len(in.cmd.Flags) {
+			next = in.cmd.Flags[i+1].S
 		}
 		flags := slices.Delete(slices.Clone(in.low.Flags), i, i+1)
-		lines, err := f.rewrite(in, []edit{in.drop(in.p.flags[i].s, in.p.flags[i].e, prev, next)})
+		lines, err := f.rewrite(in, []edit{in.drop(in.cmd.Flags[i].S, in.cmd.Flags[i].E, prev, next)})
 		if err == nil {
 			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, "from") && slices.Equal(n.Flags, flags) &&
+				return n.Keyword() == "from" && slices.Equal(n.Flags, flags) &&
 					slices.Equal(n.Args(), in.low.Args())
 			})
 		}

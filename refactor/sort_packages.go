@@ -109,8 +109,9 @@ var plainPackage = regexp.MustCompile(`^[A-Za-z0-9@_][A-Za-z0-9._+:~=/@-]*$`)
 
 func sortPackages(f *file) {
 	for _, in := range f.insts {
-		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "run") {
-			if mentionsInstall.MatchString(in.args()) {
+		if c := in.onbuild(); c != nil && c.Keyword() == "run" {
+			// The trigger's command, which lies in the ONBUILD's text.
+			if mentionsInstall.MatchString(in.text[c.Cmd.Args.S:c.Cmd.Args.E]) {
 				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			}
 			continue
@@ -164,7 +165,7 @@ func sortPackages(f *file) {
 					continue
 				}
 				s, e := int(w.Pos().Offset()), int(w.End().Offset())
-				if in.lineOf(in.p.args.s+s) != in.lineOf(in.p.args.s+e-1) {
+				if in.lineOf(in.cmd.Args.S+s) != in.lineOf(in.cmd.Args.S+e-1) {
 					f.skip(in, "%s: the package word %s is split across lines", path.Base(cmd), names[i])
 					return true
 				}
@@ -172,7 +173,7 @@ func sortPackages(f *file) {
 			for i, w := range slots {
 				if sorted[i] != names[i] {
 					s, e := int(w.Pos().Offset()), int(w.End().Offset())
-					eds = append(eds, edit{in.p.args.s + s, in.p.args.s + e, sorted[i]})
+					eds = append(eds, edit{in.cmd.Args.S + s, in.cmd.Args.S + e, sorted[i]})
 				}
 			}
 			return true
@@ -182,11 +183,11 @@ func sortPackages(f *file) {
 		}
 		// The program the edits should make, for the check below.
 		wantText := spliceEdits(in.text, eds)
-		wantText = wantText[in.p.args.s : len(wantText)-(len(in.text)-in.p.args.e)]
+		wantText = wantText[in.cmd.Args.S : len(wantText)-(len(in.text)-in.cmd.Args.E)]
 		lines, err := f.rewrite(in, eds)
 		if err == nil {
 			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, "run") && !n.JSON && slices.Equal(n.Flags, in.low.Flags) &&
+				return n.Keyword() == "run" && !n.JSON && slices.Equal(n.Flags, in.low.Flags) &&
 					n.Next != nil && sameProgram(n.Next.Value, wantText)
 			})
 		}

@@ -72,7 +72,7 @@ func stageNames(f *file) {
 	for _, in := range f.insts {
 		if c := in.onbuild(); c != nil {
 			for _, fl := range c.Flags {
-				if v, ok := fromValue(fl, strings.ToLower(c.Value)); ok {
+				if v, ok := fromValue(fl, c.Keyword()); ok {
 					if hit, _ := ref(v); hit {
 						f.skip(in, "under ONBUILD: the trigger runs in another Dockerfile's build, with its stages")
 						break
@@ -90,11 +90,12 @@ func stageNames(f *file) {
 			st := in.stage
 			if name := writtenName(st); name != st.Name {
 				if why = clash(st.Name); why == "" {
-					fs := wsFields(in.text, in.p.args.s, in.p.args.e, 0)
-					if len(fs) != 3 || in.text[fs[2].s:fs[2].e] != name {
+					// FROM's words, split where the lowering split them.
+					fs := syntax.Fields(in.text, in.cmd.Args.S, in.cmd.Args.E, 0)
+					if len(fs) != 3 || in.text[fs[2].S:fs[2].E] != name {
 						why = "internal error: cannot find the stage name"
 					} else {
-						eds = append(eds, edit{fs[2].s, fs[2].e, st.Name})
+						eds = append(eds, edit{fs[2].S, fs[2].E, st.Name})
 						args[2] = st.Name
 					}
 				}
@@ -125,14 +126,14 @@ func stageNames(f *file) {
 					why = w
 					break
 				}
-				sp := in.p.flags[i]
-				raw := in.text[sp.s:sp.e]
+				sp := in.cmd.Flags[i]
+				raw := in.text[sp.S:sp.E]
 				if raw != fl {
 					why = "the flag " + raw + " is quoted or escaped"
 					break
 				}
 				nfl := lowerFrom(fl, in.kw)
-				eds = append(eds, edit{sp.s, sp.e, nfl})
+				eds = append(eds, edit{sp.S, sp.E, nfl})
 				flags[i] = nfl
 			}
 		default:
@@ -150,7 +151,7 @@ func stageNames(f *file) {
 		lines, err := f.rewrite(in, eds)
 		if err == nil {
 			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, in.kw) && slices.Equal(n.Flags, flags) &&
+				return n.Keyword() == in.kw && slices.Equal(n.Flags, flags) &&
 					n.JSON == in.low.JSON && slices.Equal(n.Args(), args) && slices.Equal(n.Heredocs, in.low.Heredocs)
 			})
 		}
