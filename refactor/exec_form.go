@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	sh "mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // ExecForm writes a shell-form CMD or ENTRYPOINT that runs one simple
@@ -64,9 +66,9 @@ func execForm(f *file) {
 		if in.kw != "cmd" && in.kw != "entrypoint" || in.low.JSON || in.low.Next == nil || f.common(in) {
 			continue
 		}
-		argv, why := execArgs(in)
+		argv, at, why := f.execArgs(in)
 		if why != "" {
-			f.skip(in, "%s", why)
+			f.skipAt(in, at, "%s", why)
 			continue
 		}
 		var b bytes.Buffer
@@ -77,9 +79,7 @@ func execForm(f *file) {
 			}
 			enc := json.NewEncoder(&b)
 			enc.SetEscapeHTML(false)
-			if err := enc.Encode(a); err != nil {
-				why = err.Error()
-			}
+			_ = enc.Encode(a)       // a string always encodes
 			b.Truncate(b.Len() - 1) // Encode's newline
 		}
 		b.WriteByte(']')
@@ -99,80 +99,91 @@ func execForm(f *file) {
 }
 
 // execArgs returns the argv that runs what in's shell form runs, or why
-// there is none.
-func execArgs(in *inst) ([]string, string) {
+// there is none and the joined text [at.S, at.E) that the reason concerns:
+// a word, an operator, a flag, or the keyword.
+func (f *file) execArgs(in *inst) (argv []string, at syntax.Span, why string) {
+	at = in.cmd.Keyword
 	shell := in.shell
-	if shell.Args == nil && shell.Windows != "" {
-		return nil, "the shell form runs under " + shell.String()
+	switch {
+	case shell.Args == nil && shell.Windows != "":
+		return nil, at, "the shell form runs under " + shell.String()
+	case shell.Args != nil:
+		return nil, at, fmt.Sprintf("%s is in effect", shell)
+	case shell.Unsure:
+		return nil, at, "the stage's base may be a stage with a SHELL instruction"
+	case len(in.low.Flags) > 0:
+		return nil, in.cmd.Flags[0], "the instruction has flags"
 	}
-	if shell.Args != nil {
-		return nil, fmt.Sprintf("%s is in effect", shell)
-	}
-	if shell.Unsure {
-		return nil, "the stage's base may be a stage with a SHELL instruction"
-	}
-	if len(in.low.Flags) > 0 {
-		return nil, "the instruction has flags"
-	}
+	// The shell-form text is the arguments: a node's offset in it is one
+	// from in.cmd.Args.S in the joined text.
 	text := in.low.Next.Value
+	base := in.cmd.Args.S
+	span := func(n sh.Node) syntax.Span {
+		return syntax.Span{S: base + int(n.Pos().Offset()), E: base + int(n.End().Offset())}
+	}
+	char := func(p sh.Pos) syntax.Span { // the one byte at p
+		return syntax.Span{S: base + int(p.Offset()), E: base + int(p.Offset()) + 1}
+	}
 	if !utf8.ValidString(text) {
-		return nil, "the command is not valid UTF-8"
+		return nil, at, "the command is not valid UTF-8"
 	}
 	sf, err := parseShell(text)
 	if err != nil {
-		return nil, "the command does not parse as shell: " + err.Error()
+		return nil, at, "the command does not parse as shell" + f.shellError(in, base, err)
 	}
 	if hasComment(sf) {
-		return nil, "the command holds a # comment"
+		return nil, at, "the command holds a # comment"
 	}
 	if len(sf.Stmts) != 1 {
-		return nil, "the text runs more than one command"
+		return nil, span(sf.Stmts[1]), "the text runs more than one command"
 	}
 	st := sf.Stmts[0]
 	switch {
 	case st.Background:
-		return nil, "the command runs in the background (&)"
+		return nil, char(st.Semicolon), "the command runs in the background (&)"
 	case st.Negated:
-		return nil, "the command is negated (!)"
+		return nil, char(st.Position), "the command is negated (!)"
 	case len(st.Redirs) > 0:
-		return nil, "the command has a redirection"
+		return nil, span(st.Redirs[0]), "the command has a redirection"
 	case st.Semicolon.IsValid():
-		return nil, "the command ends with ;"
+		return nil, char(st.Semicolon), "the command ends with ;"
 	}
 	var call *sh.CallExpr
 	switch c := st.Cmd.(type) {
 	case *sh.CallExpr:
 		call = c
 	case *sh.BinaryCmd:
-		return nil, fmt.Sprintf("the text joins commands with %s, which needs a shell", c.Op)
+		op := syntax.Span{S: base + int(c.OpPos.Offset())}
+		op.E = op.S + len(c.Op.String())
+		return nil, op, fmt.Sprintf("the text joins commands with %s, which needs a shell", c.Op)
 	default:
-		return nil, "the text is not a simple command"
+		return nil, span(st), "the text is not a simple command"
 	}
 	if len(call.Assigns) > 0 {
-		return nil, "the command sets a variable, which needs a shell"
+		return nil, span(call.Assigns[0]), "the command sets a variable, which needs a shell"
 	}
-	var argv []string
-	for _, w := range call.Args {
+	words := call.Args
+	for _, w := range words {
 		s, ok := literal(w)
 		if !ok {
-			return nil, fmt.Sprintf("%s is not a literal word: %s", wordText(text, w), notLiteral(w))
+			return nil, span(w), fmt.Sprintf("%s is not a literal word: %s", wordText(text, w), notLiteral(w))
 		}
 		argv = append(argv, s)
 	}
 	if argv[0] == "exec" {
 		if len(argv) > 1 && strings.HasPrefix(argv[1], "-") {
-			return nil, "exec has options"
+			return nil, span(words[1]), "exec has options"
 		}
-		argv = argv[1:]
+		argv, words = argv[1:], words[1:]
 		if len(argv) == 0 {
-			return nil, "exec runs nothing"
+			return nil, span(call), "exec runs nothing"
 		}
 	}
 	if builtins[argv[0]] {
-		return nil, fmt.Sprintf("%s is a shell builtin", argv[0])
+		return nil, span(words[0]), fmt.Sprintf("%s is a shell builtin", argv[0])
 	}
 	if in.stage == nil {
-		return nil, "the instruction comes before the first FROM"
+		return nil, at, "the instruction comes before the first FROM"
 	}
 	other := "entrypoint"
 	if in.kw == "entrypoint" {
@@ -185,12 +196,12 @@ func execArgs(in *inst) ([]string, string) {
 				continue
 			}
 			if other == "cmd" {
-				return nil, fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", x.Start+1)
+				return nil, at, fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", x.Start+1)
 			}
-			return nil, fmt.Sprintf("the ENTRYPOINT at line %d receives CMD as its arguments", x.Start+1)
+			return nil, at, fmt.Sprintf("the ENTRYPOINT at line %d receives CMD as its arguments", x.Start+1)
 		}
 	}
-	return argv, ""
+	return argv, at, ""
 }
 
 // wordText is a word as written in text.

@@ -36,22 +36,13 @@ type inst struct {
 	text string // the joined text, as BuildKit reads it (Node.Joined)
 	// cmd is where the keyword, the flags and the arguments lie in text,
 	// as the lowering split it.
-	cmd  *syntax.Command
-	segs []seg
+	cmd *syntax.Command
 
 	stage *syntax.Stage // nil before the first FROM
 	shell syntax.Shell  // the shell in effect where the instruction stands
 	// kept says why the formatter prints the instruction as written
 	// ("dfmt:ignore", "dfmt:off"), and so why no refactor touches it.
 	kept string
-}
-
-// seg is a line's contribution to the joined text: joined bytes [j0, j1)
-// are the bytes of file line `line` from column c0.
-type seg struct {
-	j0, j1 int
-	line   int
-	c0     int
 }
 
 // site is one rewrite: lines [start, end) of the file become lines.
@@ -110,34 +101,50 @@ func commentWord(text []byte) string {
 }
 
 func (f *file) newInst(n *syntax.Node) *inst {
-	in := &inst{n: n, low: n.Lowered, kw: n.Lowered.Keyword(), text: n.Joined(), cmd: &n.Lowered.Cmd}
-	j := 0
-	for _, pt := range n.InstrLines {
-		if pt.Kind != syntax.TextLine {
-			continue
-		}
-		w := pt.TextEnd - pt.TextStart
-		in.segs = append(in.segs, seg{j0: j, j1: j + w, line: pt.Line, c0: pt.TextStart})
-		j += w
-	}
-	return in
+	return &inst{n: n, low: n.Lowered, kw: n.Lowered.Keyword(), text: n.Joined(), cmd: &n.Lowered.Cmd}
 }
 
 // line is the instruction's 1-based first line.
 func (in *inst) line() int { return in.n.Start + 1 }
 
-// col is the 1-based byte column of the instruction's keyword on its line.
-func (in *inst) col(f *file) int {
-	text := f.f.Lines[in.n.Start].Text
-	return 1 + len(text) - len(bytes.TrimLeft(text, " \t"))
+// pos is where byte j of in's joined text stands in the file.
+func (f *file) pos(in *inst, j int) syntax.Pos { return f.f.JoinedPos(in.n, j) }
+
+// endPos is where joined offset j stands as the end of a range: right
+// after byte j-1, on that byte's line, where pos would give the start of
+// the next line when j-1 ends one.
+func (f *file) endPos(in *inst, j int) syntax.Pos {
+	if j == 0 {
+		return f.pos(in, 0)
+	}
+	p := f.pos(in, j-1)
+	p.Offset++
+	p.Col++
+	return p
 }
+
+// lineOf is the index of the line where byte j of in's joined text
+// stands.
+func (f *file) lineOf(in *inst, j int) int { return f.pos(in, j).Line - 1 }
 
 // args is the instruction's argument text.
 func (in *inst) args() string { return in.text[in.cmd.Args.S:in.cmd.Args.E] }
 
-// skip records that the running refactor does not apply at in.
+// skip records that the running refactor does not apply at in. The skip
+// stands at the instruction's keyword.
 func (f *file) skip(in *inst, format string, a ...any) {
-	f.skips = append(f.skips, Skip{Line: in.line(), Col: in.col(f), Name: f.name, Reason: fmt.Sprintf(format, a...)})
+	f.skipAt(in, in.cmd.Keyword, format, a...)
+}
+
+// skipAt records that the running refactor does not apply at in, for a
+// reason that concerns the word at joined text [at.S, at.E) (a source, a
+// flag, a word of the command): the skip stands there.
+func (f *file) skipAt(in *inst, at syntax.Span, format string, a ...any) {
+	start, end := f.pos(in, at.S), f.endPos(in, at.E)
+	f.skips = append(f.skips, Skip{
+		Line: start.Line, Col: start.Col, EndLine: end.Line, EndCol: end.Col,
+		Name: f.name, Reason: fmt.Sprintf(format, a...),
+	})
 }
 
 // common reports, as a skip, the reasons that keep every refactor away
@@ -156,19 +163,6 @@ func (f *file) common(in *inst) bool {
 type edit struct {
 	s, e int
 	text string
-}
-
-// at maps joined offset j to a line index and column. An offset where
-// one line's text ends and the next begins is the end of the first when
-// end is set (the end of an edit), else the start of the second.
-func (in *inst) at(j int, end bool) (line, col int) {
-	for _, s := range in.segs {
-		if j < s.j1 || end && j <= s.j1 {
-			return s.line, s.c0 + j - s.j0
-		}
-	}
-	s := in.segs[len(in.segs)-1]
-	return s.line, s.c0 + j - s.j0
 }
 
 // rewrite applies edits to the instruction's lines before its heredoc
@@ -198,12 +192,13 @@ func (f *file) rewrite(in *inst, eds []edit) ([]string, error) {
 		ed := eds[i]
 		// An insertion where one line's text ends and the next begins goes
 		// to the start of the next.
-		ls, cs := in.at(ed.s, false)
-		le, ce := ls, cs
+		start := f.pos(in, ed.s)
+		end := start
 		if ed.s != ed.e {
-			le, ce = in.at(ed.e, true)
+			end = f.endPos(in, ed.e)
 		}
-		ls, le = ls-first, le-first
+		ls, cs := start.Line-1-first, start.Col-1
+		le, ce := end.Line-1-first, end.Col-1
 		if ls == le {
 			lines[ls] = lines[ls][:cs] + ed.text + lines[ls][ce:]
 			continue
@@ -338,17 +333,12 @@ func (in *inst) onbuild() *lnode {
 // space on one side of it: before it (back to prev) when that is on the
 // word's line, else after it (up to next), else, across a line break,
 // before it.
-func (in *inst) drop(s, e, prev, next int) edit {
-	if pl, _ := in.at(prev, true); pl == in.lineOf(s) {
+func (f *file) drop(in *inst, s, e, prev, next int) edit {
+	if f.endPos(in, prev).Line == f.pos(in, s).Line {
 		return edit{prev, e, ""}
 	}
-	if el, _ := in.at(e, true); el == in.lineOf(next) {
+	if f.endPos(in, e).Line == f.pos(in, next).Line {
 		return edit{s, next, ""}
 	}
 	return edit{prev, e, ""}
-}
-
-func (in *inst) lineOf(j int) int {
-	l, _ := in.at(j, false)
-	return l
 }

@@ -50,16 +50,16 @@ func keyValue(f *file) {
 			continue
 		}
 		if strings.ContainsAny(key, `'"`) || strings.IndexByte(key, f.esc) >= 0 {
-			f.skip(in, "the key %s holds quotes or escapes", key)
+			f.skipAt(in, fs[0], "the key %s holds quotes or escapes", key)
 			continue
 		}
 		qs, err := requote(val, f.esc)
 		if err != nil {
-			f.skip(in, "%v", err)
+			f.skipAt(in, fs[1], "%v", err)
 			continue
 		}
 		eds := []edit{{fs[0].E, fs[1].S, "="}}
-		if kl, _ := in.at(fs[0].E, true); kl != in.lineOf(fs[1].S) {
+		if f.endPos(in, fs[0].E).Line != f.pos(in, fs[1].S).Line {
 			// The value starts on a later line: the key moves to it,
 			// so that no line is joined and no comment line is lost.
 			eds = []edit{{fs[0].S, fs[0].E, ""}, {fs[1].S, fs[1].S, key + "="}}

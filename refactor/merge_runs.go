@@ -72,7 +72,7 @@ type runInfo struct {
 	lastArg bool   // it reads $_
 }
 
-func runInfoOf(in *inst) *runInfo {
+func runInfoOf(f *file, in *inst) *runInfo {
 	r := &runInfo{in: in, semi: -1}
 	switch {
 	case in.kept != "":
@@ -94,7 +94,7 @@ func runInfoOf(in *inst) *runInfo {
 	text := in.args()
 	sf, err := parseShell(text)
 	if err != nil {
-		r.why = "does not parse as shell: " + err.Error()
+		r.why = "does not parse as shell" + f.shellError(in, in.cmd.Args.S, err)
 		return r
 	}
 	if len(sf.Stmts) == 0 {
@@ -151,7 +151,7 @@ func mergeRuns(f *file) {
 	infos := map[*inst]*runInfo{}
 	info := func(in *inst) *runInfo {
 		if infos[in] == nil {
-			infos[in] = runInfoOf(in)
+			infos[in] = runInfoOf(f, in)
 		}
 		return infos[in]
 	}

@@ -77,7 +77,7 @@ func platform(f *file) {
 			why = fmt.Sprintf("the base %s may name a stage, whose platform the stage would inherit instead", st.Base)
 		}
 		if why != "" {
-			f.skip(in, "%s", why)
+			f.skipAt(in, in.cmd.Flags[i], "%s", why)
 			continue
 		}
 		prev := in.cmd.Keyword.E
@@ -89,7 +89,7 @@ func platform(f *file) {
 			next = in.cmd.Flags[i+1].S
 		}
 		flags := slices.Delete(slices.Clone(in.low.Flags), i, i+1)
-		lines, err := f.rewrite(in, []edit{in.drop(in.cmd.Flags[i].S, in.cmd.Flags[i].E, prev, next)})
+		lines, err := f.rewrite(in, []edit{f.drop(in, in.cmd.Flags[i].S, in.cmd.Flags[i].E, prev, next)})
 		if err == nil {
 			err = f.verify(lines, in, func(n *lnode) bool {
 				return n.Keyword() == "from" && slices.Equal(n.Flags, flags) &&

@@ -6,6 +6,7 @@ package refactor
 // rewrite relies on is read the way any POSIX shell reads it.
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -19,6 +20,28 @@ import (
 func parseShell(text string) (*sh.File, error) {
 	return sh.NewParser(sh.KeepComments(true), sh.Variant(sh.LangBash)).
 		Parse(strings.NewReader(text), "")
+}
+
+// shellError says where in the file a shell parse error stands and what
+// it is, for a message about text parsed from in's joined text at offset
+// base: "at 12:5: reached EOF without closing quote". mvdan.cc/sh places
+// the error in the text it was given; the file's own line and column are
+// what a user can go to.
+func (f *file) shellError(in *inst, base int, err error) string {
+	var pos sh.Pos
+	var pe sh.ParseError
+	var le sh.LangError
+	switch {
+	case errors.As(err, &pe):
+		pos = pe.Pos
+	case errors.As(err, &le):
+		pos = le.Pos
+	default:
+		return ": " + err.Error()
+	}
+	msg := strings.TrimPrefix(err.Error(), pos.String()+": ")
+	p := f.pos(in, base+int(pos.Offset()))
+	return fmt.Sprintf(" at %d:%d: %s", p.Line, p.Col, msg)
 }
 
 // shellProblem says why an instruction's shell form is not run by a POSIX

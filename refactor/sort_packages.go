@@ -136,8 +136,12 @@ func sortPackages(f *file) {
 		text := in.args()
 		sf, err := parseShell(text)
 		if err != nil {
-			f.skip(in, "the RUN does not parse as shell: %v", err)
+			f.skip(in, "the RUN does not parse as shell%s", f.shellError(in, in.cmd.Args.S, err))
 			continue
+		}
+		// wordSpan is where a word of the text lies in the joined text.
+		wordSpan := func(w *sh.Word) syntax.Span {
+			return syntax.Span{S: in.cmd.Args.S + int(w.Pos().Offset()), E: in.cmd.Args.S + int(w.End().Offset())}
 		}
 		var eds []edit
 		sh.Walk(sf, func(n sh.Node) bool {
@@ -149,9 +153,9 @@ func sortPackages(f *file) {
 			if !ok || pkgManagers[path.Base(cmd)] == nil {
 				return true
 			}
-			slots, why := packageSlots(pkgManagers[path.Base(cmd)], call.Args[1:])
+			slots, bad, why := packageSlots(pkgManagers[path.Base(cmd)], call.Args[1:])
 			if why != "" {
-				f.skip(in, "%s: %s", path.Base(cmd), why)
+				f.skipAt(in, wordSpan(bad), "%s: %s", path.Base(cmd), why)
 				return true
 			}
 			names := make([]string, len(slots))
@@ -165,8 +169,8 @@ func sortPackages(f *file) {
 					continue
 				}
 				s, e := int(w.Pos().Offset()), int(w.End().Offset())
-				if in.lineOf(in.cmd.Args.S+s) != in.lineOf(in.cmd.Args.S+e-1) {
-					f.skip(in, "%s: the package word %s is split across lines", path.Base(cmd), names[i])
+				if f.lineOf(in, in.cmd.Args.S+s) != f.lineOf(in, in.cmd.Args.S+e-1) {
+					f.skipAt(in, wordSpan(w), "%s: the package word %s is split across lines", path.Base(cmd), names[i])
 					return true
 				}
 			}
@@ -200,9 +204,9 @@ func sortPackages(f *file) {
 }
 
 // packageSlots returns the words of a package manager's arguments that
-// are plain package names, or why the command cannot be sorted.
-func packageSlots(m *pkgManager, args []*sh.Word) ([]*sh.Word, string) {
-	var slots []*sh.Word
+// are plain package names, or why the command cannot be sorted and the
+// word that is why.
+func packageSlots(m *pkgManager, args []*sh.Word) (slots []*sh.Word, bad *sh.Word, why string) {
 	sub := false
 	opts := true
 	for i := 0; i < len(args); i++ {
@@ -218,9 +222,9 @@ func packageSlots(m *pkgManager, args []*sh.Word) ([]*sh.Word, string) {
 					s, ok := literal(a)
 					return ok && s == m.sub
 				}) {
-					return nil, "" // not an install command, as far as can be told
+					return nil, nil, "" // not an install command, as far as can be told
 				}
-				return nil, why
+				return nil, args[i], why
 			}
 			if takes {
 				i++
@@ -228,11 +232,11 @@ func packageSlots(m *pkgManager, args []*sh.Word) ([]*sh.Word, string) {
 			continue
 		}
 		if opts && !ok && strings.HasPrefix(wordLead(args[i]), "-") {
-			return nil, "an option is not a literal word"
+			return nil, args[i], "an option is not a literal word"
 		}
 		if !sub {
 			if !ok || w != m.sub {
-				return nil, "" // not an install command: nothing to sort
+				return nil, nil, "" // not an install command: nothing to sort
 			}
 			sub = true
 			continue
@@ -241,7 +245,7 @@ func packageSlots(m *pkgManager, args []*sh.Word) ([]*sh.Word, string) {
 			slots = append(slots, args[i])
 		}
 	}
-	return slots, ""
+	return slots, nil, ""
 }
 
 // option reports whether an option takes the next word as its value, or

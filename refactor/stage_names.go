@@ -83,18 +83,25 @@ func stageNames(f *file) {
 		}
 		var eds []edit
 		var why string
+		whyAt := in.cmd.Keyword // the word why concerns
 		flags := slices.Clone(in.low.Flags)
 		args := in.low.Args()
 		switch in.kw {
 		case "from":
 			st := in.stage
+			// FROM's words, split where the lowering split them: the base,
+			// and AS and the name.
+			var fs []syntax.Span
+			if in.cmd.Args.S < in.cmd.Args.E {
+				fs = syntax.Fields(in.text, in.cmd.Args.S, in.cmd.Args.E, 0)
+			}
 			if name := writtenName(st); name != st.Name {
-				if why = clash(st.Name); why == "" {
-					// FROM's words, split where the lowering split them.
-					fs := syntax.Fields(in.text, in.cmd.Args.S, in.cmd.Args.E, 0)
-					if len(fs) != 3 || in.text[fs[2].S:fs[2].E] != name {
-						why = "internal error: cannot find the stage name"
-					} else {
+				switch {
+				case len(fs) != 3 || in.text[fs[2].S:fs[2].E] != name:
+					why = "internal error: cannot find the stage name"
+				default:
+					whyAt = fs[2]
+					if why = clash(st.Name); why == "" {
 						eds = append(eds, edit{fs[2].S, fs[2].E, st.Name})
 						args[2] = st.Name
 					}
@@ -103,10 +110,10 @@ func stageNames(f *file) {
 			// BuildKit matches the base against the stage names as it is
 			// (syntax.Stage.Parent): one that is a stage's name in
 			// another case names no stage.
-			if l := strings.ToLower(st.Image); !st.Unsure && l != st.Image {
+			if l := strings.ToLower(st.Image); !st.Unsure && l != st.Image && len(fs) > 0 {
 				for _, e := range f.stages.List[:st.Index] {
 					if e.Name == l {
-						f.skip(in, "FROM %s does not name stage %s: BuildKit looks up the stage named in FROM "+
+						f.skipAt(in, fs[0], "FROM %s does not name stage %s: BuildKit looks up the stage named in FROM "+
 							"case-sensitively, so lowering it would change the build", st.Base, e.Name)
 						break
 					}
@@ -122,14 +129,14 @@ func stageNames(f *file) {
 				if !hit {
 					continue
 				}
+				sp := in.cmd.Flags[i]
 				if w != "" {
-					why = w
+					why, whyAt = w, sp
 					break
 				}
-				sp := in.cmd.Flags[i]
 				raw := in.text[sp.S:sp.E]
 				if raw != fl {
-					why = "the flag " + raw + " is quoted or escaped"
+					why, whyAt = "the flag "+raw+" is quoted or escaped", sp
 					break
 				}
 				nfl := lowerFrom(fl, in.kw)
@@ -141,7 +148,7 @@ func stageNames(f *file) {
 		}
 		if why != "" {
 			if !f.common(in) {
-				f.skip(in, "%s", why)
+				f.skipAt(in, whyAt, "%s", why)
 			}
 			continue
 		}
