@@ -79,7 +79,7 @@ func addToCopy(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Use COPY instead of ADD", in.n.Start, in.n.BodyStart, lines)
 	}
 }
 

@@ -94,7 +94,7 @@ func execForm(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Write "+strings.ToUpper(in.kw)+" in exec form", in.n.Start, in.n.BodyStart, lines)
 	}
 }
 

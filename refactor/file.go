@@ -47,6 +47,7 @@ type inst struct {
 
 // site is one rewrite: lines [start, end) of the file become lines.
 type site struct {
+	title      string // what it does, for an editor (Site.Title)
 	start, end int
 	lines      []string // without line ends
 }
@@ -224,9 +225,10 @@ func (f *file) rewrite(in *inst, eds []edit) ([]string, error) {
 	return lines, nil
 }
 
-// replace records that lines [start, end) become lines.
-func (f *file) replace(start, end int, lines []string) {
-	f.sites = append(f.sites, site{start: start, end: end, lines: lines})
+// replace records that lines [start, end) become lines, a rewrite an
+// editor offers as title.
+func (f *file) replace(title string, start, end int, lines []string) {
+	f.sites = append(f.sites, site{title: title, start: start, end: end, lines: lines})
 }
 
 // output prints the file with its sites rewritten. m maps each output

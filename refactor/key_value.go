@@ -81,7 +81,7 @@ func keyValue(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Write "+strings.ToUpper(in.kw)+" as key=value", in.n.Start, in.n.BodyStart, lines)
 	}
 }
 

@@ -73,7 +73,7 @@ func maintainer(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Replace MAINTAINER with the "+authorsLabel+" label", in.n.Start, in.n.BodyStart, lines)
 	}
 }
 

@@ -325,7 +325,11 @@ func (f *file) merge(group []*runInfo) {
 		f.skip(group[1].in, "not merged with the RUN at line %d: %v", first.line(), err)
 		return
 	}
-	f.replace(first.n.Start, group[len(group)-1].in.n.End, lines)
+	title := "Merge with the next RUN"
+	if len(group) > 2 {
+		title = fmt.Sprintf("Merge with the next %d RUNs", len(group)-1)
+	}
+	f.replace(title, first.n.Start, group[len(group)-1].in.n.End, lines)
 }
 
 // closeBrace is what closes the braces around a RUN's text.

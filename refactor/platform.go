@@ -100,6 +100,6 @@ func platform(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Drop --platform="+val, in.n.Start, in.n.BodyStart, lines)
 	}
 }

@@ -199,7 +199,7 @@ func sortPackages(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Sort the packages", in.n.Start, in.n.BodyStart, lines)
 	}
 }
 

@@ -166,7 +166,11 @@ func stageNames(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		title := "Write the stage reference in lower case"
+		if in.kw == "from" {
+			title = "Write the stage name in lower case"
+		}
+		f.replace(title, in.n.Start, in.n.BodyStart, lines)
 	}
 }
 
