@@ -45,7 +45,7 @@ func addToCopy(f *file) {
 			f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			continue
 		}
-		if in.kw != "add" || f.common(in) {
+		if in.keyword != "add" || f.common(in) {
 			continue
 		}
 		drop, at, why := addCheck(in)
@@ -53,8 +53,8 @@ func addToCopy(f *file) {
 			f.skipAt(in, at, "%s", why)
 			continue
 		}
-		eds := []edit{{in.cmd.Keyword.S, in.cmd.Keyword.E, "COPY"}}
-		flags := slices.Clone(in.low.Flags)
+		edits := []edit{{in.cmd.Keyword.S, in.cmd.Keyword.E, "COPY"}}
+		flags := slices.Clone(in.lowered.Flags)
 		if drop >= 0 {
 			prev := in.cmd.Keyword.E
 			if drop > 0 {
@@ -64,22 +64,22 @@ func addToCopy(f *file) {
 			if drop+1 < len(in.cmd.Flags) {
 				next = in.cmd.Flags[drop+1].S
 			}
-			eds = append(eds, f.drop(in, in.cmd.Flags[drop].S, in.cmd.Flags[drop].E, prev, next))
+			edits = append(edits, f.drop(in, in.cmd.Flags[drop].S, in.cmd.Flags[drop].E, prev, next))
 			flags = slices.Delete(flags, drop, drop+1)
 		}
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
 				return n.Keyword() == "copy" && slices.Equal(n.Flags, flags) &&
-					n.JSON == in.low.JSON && slices.Equal(n.Args(), in.low.Args()) &&
-					slices.Equal(n.Heredocs, in.low.Heredocs)
+					n.JSON == in.lowered.JSON && slices.Equal(n.Args(), in.lowered.Args()) &&
+					slices.Equal(n.Heredocs, in.lowered.Heredocs)
 			})
 		}
 		if err != nil {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace("Use COPY instead of ADD", in.n.Start, in.n.BodyStart, lines)
+		f.replace("Use COPY instead of ADD", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
@@ -88,7 +88,7 @@ func addToCopy(f *file) {
 // and at the flag, source or keyword the reason concerns.
 func addCheck(in *inst) (drop int, at syntax.Span, why string) {
 	drop, at = -1, in.cmd.Keyword
-	for i, fl := range in.low.Flags {
+	for i, fl := range in.lowered.Flags {
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(fl, "--"), "=")
 		at := in.cmd.Flags[i]
 		switch name {
@@ -104,7 +104,7 @@ func addCheck(in *inst) (drop int, at syntax.Span, why string) {
 			return -1, at, fmt.Sprintf("--%s is not a flag COPY takes", name)
 		}
 	}
-	args := in.low.Args()
+	args := in.lowered.Args()
 	if len(args) < 2 {
 		return -1, at, "ADD needs a source and a destination"
 	}
@@ -114,7 +114,7 @@ func addCheck(in *inst) (drop int, at syntax.Span, why string) {
 			at = spans[i]
 		}
 		switch {
-		case !in.low.JSON && len(in.low.Heredocs) > 0 && isHeredocWord(src):
+		case !in.lowered.JSON && len(in.lowered.Heredocs) > 0 && isHeredocWord(src):
 		case strings.Contains(src, "$"):
 			return -1, at, fmt.Sprintf("source %s holds $: after expansion it may be a URL, a git repository or an archive", src)
 		case strings.Contains(src, "://") && !gitSource.MatchString(src):
@@ -138,8 +138,8 @@ func addCheck(in *inst) (drop int, at syntax.Span, why string) {
 // the lowering's arguments.
 func argSpans(in *inst) []syntax.Span {
 	var spans []syntax.Span
-	if in.low.JSON {
-		for _, t := range in.low.JSONTokens {
+	if in.lowered.JSON {
+		for _, t := range in.lowered.JSONTokens {
 			if in.text[t.S] == '"' {
 				spans = append(spans, t)
 			}
@@ -147,7 +147,7 @@ func argSpans(in *inst) []syntax.Span {
 	} else if in.cmd.Args.S < in.cmd.Args.E {
 		spans = syntax.Fields(in.text, in.cmd.Args.S, in.cmd.Args.E, 0)
 	}
-	if len(spans) != len(in.low.Args()) {
+	if len(spans) != len(in.lowered.Args()) {
 		return nil
 	}
 	return spans

@@ -63,7 +63,7 @@ func execForm(f *file) {
 			}
 			continue
 		}
-		if in.kw != "cmd" && in.kw != "entrypoint" || in.low.JSON || in.low.Next == nil || f.common(in) {
+		if in.keyword != "cmd" && in.keyword != "entrypoint" || in.lowered.JSON || in.lowered.Next == nil || f.common(in) {
 			continue
 		}
 		argv, at, why := f.execArgs(in)
@@ -85,8 +85,8 @@ func execForm(f *file) {
 		b.WriteByte(']')
 		lines, err := f.rewrite(in, []edit{{in.cmd.Args.S, in.cmd.Args.E, b.String()}})
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
-				return n.Keyword() == in.kw && n.JSON && len(n.Flags) == 0 &&
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				return n.Keyword() == in.keyword && n.JSON && len(n.Flags) == 0 &&
 					slices.Equal(n.Args(), argv)
 			})
 		}
@@ -94,7 +94,7 @@ func execForm(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace("Write "+strings.ToUpper(in.kw)+" in exec form", in.n.Start, in.n.BodyStart, lines)
+		f.replace("Write "+strings.ToUpper(in.keyword)+" in exec form", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
@@ -111,12 +111,12 @@ func (f *file) execArgs(in *inst) (argv []string, at syntax.Span, why string) {
 		return nil, at, fmt.Sprintf("%s is in effect", shell)
 	case shell.Unsure:
 		return nil, at, "the stage's base may be a stage with a SHELL instruction"
-	case len(in.low.Flags) > 0:
+	case len(in.lowered.Flags) > 0:
 		return nil, in.cmd.Flags[0], "the instruction has flags"
 	}
 	// The shell-form text is the arguments: a node's offset in it is one
 	// from in.cmd.Args.S in the joined text.
-	text := in.low.Next.Value
+	text := in.lowered.Next.Value
 	base := in.cmd.Args.S
 	span := func(n sh.Node) syntax.Span {
 		return syntax.Span{S: base + int(n.Pos().Offset()), E: base + int(n.End().Offset())}
@@ -127,29 +127,29 @@ func (f *file) execArgs(in *inst) (argv []string, at syntax.Span, why string) {
 	if !utf8.ValidString(text) {
 		return nil, at, "the command is not valid UTF-8"
 	}
-	sf, err := parseShell(text)
+	prog, err := parseShell(text)
 	if err != nil {
 		return nil, at, "the command does not parse as shell" + f.shellError(in, base, err)
 	}
-	if hasComment(sf) {
+	if hasComment(prog) {
 		return nil, at, "the command holds a # comment"
 	}
-	if len(sf.Stmts) != 1 {
-		return nil, span(sf.Stmts[1]), "the text runs more than one command"
+	if len(prog.Stmts) != 1 {
+		return nil, span(prog.Stmts[1]), "the text runs more than one command"
 	}
-	st := sf.Stmts[0]
+	stmt := prog.Stmts[0]
 	switch {
-	case st.Background:
-		return nil, char(st.Semicolon), "the command runs in the background (&)"
-	case st.Negated:
-		return nil, char(st.Position), "the command is negated (!)"
-	case len(st.Redirs) > 0:
-		return nil, span(st.Redirs[0]), "the command has a redirection"
-	case st.Semicolon.IsValid():
-		return nil, char(st.Semicolon), "the command ends with ;"
+	case stmt.Background:
+		return nil, char(stmt.Semicolon), "the command runs in the background (&)"
+	case stmt.Negated:
+		return nil, char(stmt.Position), "the command is negated (!)"
+	case len(stmt.Redirs) > 0:
+		return nil, span(stmt.Redirs[0]), "the command has a redirection"
+	case stmt.Semicolon.IsValid():
+		return nil, char(stmt.Semicolon), "the command ends with ;"
 	}
 	var call *sh.CallExpr
-	switch c := st.Cmd.(type) {
+	switch c := stmt.Cmd.(type) {
 	case *sh.CallExpr:
 		call = c
 	case *sh.BinaryCmd:
@@ -157,7 +157,7 @@ func (f *file) execArgs(in *inst) (argv []string, at syntax.Span, why string) {
 		op.E = op.S + len(c.Op.String())
 		return nil, op, fmt.Sprintf("the text joins commands with %s, which needs a shell", c.Op)
 	default:
-		return nil, span(st), "the text is not a simple command"
+		return nil, span(stmt), "the text is not a simple command"
 	}
 	if len(call.Assigns) > 0 {
 		return nil, span(call.Assigns[0]), "the command sets a variable, which needs a shell"
@@ -186,7 +186,7 @@ func (f *file) execArgs(in *inst) (argv []string, at syntax.Span, why string) {
 		return nil, at, "the instruction comes before the first FROM"
 	}
 	other := "entrypoint"
-	if in.kw == "entrypoint" {
+	if in.keyword == "entrypoint" {
 		other = "cmd"
 	}
 	// The stage and the stages it builds on, nearest first.

@@ -15,8 +15,8 @@ import (
 // file is one Dockerfile while a refactor runs over it: the tree, its
 // instructions and stages, and what the refactor decided so far.
 type file struct {
-	f      *syntax.File
-	esc    byte
+	tree   *syntax.File
+	escape byte
 	eol    string
 	insts  []*inst
 	stages *syntax.Stages // the one model of stages and shells
@@ -26,14 +26,14 @@ type file struct {
 	skips []Skip
 }
 
-// inst is an instruction with its joined text and where that text lies in
-// the file's lines.
+// inst is an instruction as the refactors read it: its node, what BuildKit
+// sees of it, its stage and the shell in effect where it stands.
 type inst struct {
-	k    int // index in File.Nodes
-	n    *syntax.Node
-	low  *syntax.Lowered
-	kw   string // the keyword in lower case, as BuildKit dispatches on it
-	text string // the joined text, as BuildKit reads it (Node.Joined)
+	index   int // its index in file.tree.Nodes
+	node    *syntax.Node
+	lowered *syntax.Lowered
+	keyword string // the keyword in lower case, as BuildKit dispatches on it
+	text    string // the joined text, as BuildKit reads it (Node.Joined)
 	// cmd is where the keyword, the flags and the arguments lie in text,
 	// as the lowering split it.
 	cmd *syntax.Command
@@ -57,19 +57,19 @@ var errCommentInside = errors.New("a comment line inside the instruction is in t
 // load parses src for a refactor. A file BuildKit rejects is its
 // *format.Error.
 func load(src []byte) (*file, error) {
-	pf := syntax.Parse(src)
-	if pf.Err != nil {
-		return nil, pf.Err
+	tree := syntax.Parse(src)
+	if tree.Err != nil {
+		return nil, tree.Err
 	}
-	f := &file{f: pf, esc: pf.Escape, eol: "\n"}
-	if len(pf.Lines) > 0 && bytes.HasSuffix(pf.Lines[0].EOL, []byte("\r\n")) {
+	f := &file{tree: tree, escape: tree.Escape, eol: "\n"}
+	if len(tree.Lines) > 0 && bytes.HasSuffix(tree.Lines[0].EOL, []byte("\r\n")) {
 		f.eol = "\r\n"
 	}
-	f.stages = syntax.NewStages(pf)
+	f.stages = syntax.NewStages(tree)
 	off := false
-	for k, n := range pf.Nodes {
+	for i, n := range tree.Nodes {
 		if n.Kind == syntax.CommentNode {
-			switch format.EscapeHatch(pf.Lines[n.Start].Text) {
+			switch format.EscapeHatch(tree.Lines[n.Start].Text) {
 			case "dfmt:off":
 				off = true
 			case "dfmt:on":
@@ -79,37 +79,36 @@ func load(src []byte) (*file, error) {
 		if n.Kind != syntax.InstructionNode || n.Lowered == nil {
 			continue
 		}
-		in := f.newInst(n)
-		in.k = k
+		in := &inst{
+			index: i, node: n, lowered: n.Lowered, keyword: n.Lowered.Keyword(),
+			text: n.Joined(), cmd: &n.Lowered.Cmd,
+			stage: f.stages.StageOf(n), shell: f.stages.ShellAt(n),
+		}
 		switch {
 		case off:
 			in.kept = "dfmt:off"
-		case k > 0 && pf.Nodes[k-1].Kind == syntax.CommentNode && pf.Nodes[k-1].End == n.Start &&
-			format.EscapeHatch(pf.Lines[n.Start-1].Text) == "dfmt:ignore":
+		case i > 0 && tree.Nodes[i-1].Kind == syntax.CommentNode && tree.Nodes[i-1].End == n.Start &&
+			format.EscapeHatch(tree.Lines[n.Start-1].Text) == "dfmt:ignore":
 			in.kept = "dfmt:ignore"
 		}
-		in.stage = f.stages.StageOf(n)
-		in.shell = f.stages.ShellAt(n)
 		f.insts = append(f.insts, in)
 	}
 	return f, nil
 }
 
-func commentWord(text []byte) string {
+// commentText is a comment line's text without its '#' and the blanks
+// around it.
+func commentText(text []byte) string {
 	t := bytes.TrimSpace(text)
 	t = bytes.TrimPrefix(t, []byte("#"))
 	return string(bytes.TrimSpace(t))
 }
 
-func (f *file) newInst(n *syntax.Node) *inst {
-	return &inst{n: n, low: n.Lowered, kw: n.Lowered.Keyword(), text: n.Joined(), cmd: &n.Lowered.Cmd}
-}
-
 // line is the instruction's 1-based first line.
-func (in *inst) line() int { return in.n.Start + 1 }
+func (in *inst) line() int { return in.node.Start + 1 }
 
 // pos is where byte j of in's joined text stands in the file.
-func (f *file) pos(in *inst, j int) syntax.Pos { return f.f.JoinedPos(in.n, j) }
+func (f *file) pos(in *inst, j int) syntax.Pos { return f.tree.JoinedPos(in.node, j) }
 
 // endPos is where joined offset j stands as the end of a range: right
 // after byte j-1, on that byte's line, where pos would give the start of
@@ -160,67 +159,70 @@ func (f *file) common(in *inst) bool {
 	return true
 }
 
-// edit replaces joined text [s, e) with text.
+// edit replaces joined text [start, end) with text.
 type edit struct {
-	s, e int
-	text string
+	start, end int
+	text       string
 }
 
 // rewrite applies edits to the instruction's lines before its heredoc
 // bodies and returns the new lines. An edit within one line keeps the
 // lines as they are; one across a line break joins the lines it spans,
 // unless a comment line stands between them.
-func (f *file) rewrite(in *inst, eds []edit) ([]string, error) {
-	first := in.n.Start
-	lines := make([]string, in.n.BodyStart-first)
+func (f *file) rewrite(in *inst, edits []edit) ([]string, error) {
+	first := in.node.Start
+	lines := make([]string, in.node.BodyStart-first)
 	for i := range lines {
-		lines[i] = string(f.f.Lines[first+i].Text)
+		lines[i] = string(f.tree.Lines[first+i].Text)
 	}
-	comment := map[int]bool{}
-	for _, pt := range in.n.InstrLines {
+	comment := map[int]bool{} // the comment lines, by index into lines
+	for _, pt := range in.node.InstrLines {
 		if pt.Kind == syntax.CommentLine {
 			comment[pt.Line-first] = true
 		}
 	}
-	eds = slices.Clone(eds)
-	sort.SliceStable(eds, func(i, j int) bool { return eds[i].s < eds[j].s })
-	for i := 1; i < len(eds); i++ {
-		if eds[i].s < eds[i-1].e {
+	edits = slices.Clone(edits)
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	for i := 1; i < len(edits); i++ {
+		if edits[i].start < edits[i-1].end {
 			return nil, errors.New("internal error: overlapping edits")
 		}
 	}
-	for i := len(eds) - 1; i >= 0; i-- {
-		ed := eds[i]
+	for i := len(edits) - 1; i >= 0; i-- {
+		ed := edits[i]
 		// An insertion where one line's text ends and the next begins goes
 		// to the start of the next.
-		start := f.pos(in, ed.s)
+		start := f.pos(in, ed.start)
 		end := start
-		if ed.s != ed.e {
-			end = f.endPos(in, ed.e)
+		if ed.start != ed.end {
+			end = f.endPos(in, ed.end)
 		}
-		ls, cs := start.Line-1-first, start.Col-1
-		le, ce := end.Line-1-first, end.Col-1
-		if ls == le {
-			lines[ls] = lines[ls][:cs] + ed.text + lines[ls][ce:]
+		// The lines (indices into lines) and columns (0-based) of the
+		// edit's start and end.
+		startLine, startCol := start.Line-1-first, start.Col-1
+		endLine, endCol := end.Line-1-first, end.Col-1
+		if startLine == endLine {
+			lines[startLine] = lines[startLine][:startCol] + ed.text + lines[startLine][endCol:]
 			continue
 		}
-		for l := ls + 1; l < le; l++ {
+		for l := startLine + 1; l < endLine; l++ {
 			if comment[l] {
 				return nil, errCommentInside
 			}
 		}
-		lines[ls] = lines[ls][:cs] + ed.text + lines[le][ce:]
-		lines = slices.Delete(lines, ls+1, le+1)
-		// Comment lines after le keep their places relative to the end.
-		nc := map[int]bool{}
+		lines[startLine] = lines[startLine][:startCol] + ed.text + lines[endLine][endCol:]
+		lines = slices.Delete(lines, startLine+1, endLine+1)
+		// Comment lines after the edit keep their places relative to the
+		// end.
+		moved := map[int]bool{}
 		for l := range comment {
-			if l > le {
-				nc[l-(le-ls)] = true
+			if l > endLine {
+				moved[l-(endLine-startLine)] = true
 			} else {
-				nc[l] = true
+				moved[l] = true
 			}
 		}
-		comment = nc
+		comment = moved
 	}
 	return lines, nil
 }
@@ -231,21 +233,21 @@ func (f *file) replace(title string, start, end int, lines []string) {
 	f.sites = append(f.sites, site{title: title, start: start, end: end, lines: lines})
 }
 
-// output prints the file with its sites rewritten. m maps each output
+// output prints the file with its sites rewritten. from maps each output
 // line to the input line it came from.
-func (f *file) output() (out []byte, m []int) {
+func (f *file) output() (out []byte, from []int) {
 	sites := slices.Clone(f.sites)
 	sort.Slice(sites, func(i, j int) bool { return sites[i].start < sites[j].start })
-	if f.f.BOM {
-		out = append(out, 0xEF, 0xBB, 0xBF)
+	if f.tree.BOM {
+		out = append(out, syntax.BOM...)
 	}
 	line := 0
 	copyTo := func(end int) {
 		for ; line < end; line++ {
-			l := f.f.Lines[line]
+			l := f.tree.Lines[line]
 			out = append(out, l.Text...)
 			out = append(out, l.EOL...)
-			m = append(m, line)
+			from = append(from, line)
 		}
 	}
 	for _, s := range sites {
@@ -253,16 +255,16 @@ func (f *file) output() (out []byte, m []int) {
 		for i, text := range s.lines {
 			out = append(out, text...)
 			if i == len(s.lines)-1 {
-				out = append(out, f.f.Lines[s.end-1].EOL...)
+				out = append(out, f.tree.Lines[s.end-1].EOL...)
 			} else {
 				out = append(out, f.eol...)
 			}
-			m = append(m, s.start+min(i, s.end-s.start-1))
+			from = append(from, s.start+min(i, s.end-s.start-1))
 		}
 		line = s.end
 	}
-	copyTo(len(f.f.Lines))
-	return out, m
+	copyTo(len(f.tree.Lines))
+	return out, from
 }
 
 // check parses an instruction's new lines on their own (after the file's
@@ -270,7 +272,7 @@ func (f *file) output() (out []byte, m []int) {
 // and returns what BuildKit sees of them.
 func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 	var b strings.Builder
-	if f.esc == '`' {
+	if f.escape == '`' {
 		b.WriteString("# escape=`\n")
 	}
 	for _, l := range lines {
@@ -278,8 +280,8 @@ func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 		b.WriteByte('\n')
 	}
 	if in != nil {
-		for i := in.n.BodyStart; i < in.n.End; i++ {
-			l := f.f.Lines[i]
+		for i := in.node.BodyStart; i < in.node.End; i++ {
+			l := f.tree.Lines[i]
 			b.Write(l.Text)
 			if len(l.EOL) == 0 {
 				b.WriteByte('\n')
@@ -287,12 +289,12 @@ func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 			b.Write(l.EOL)
 		}
 	}
-	pf := syntax.Parse([]byte(b.String()))
-	if pf.Err != nil {
-		return nil, pf.Err
+	tree := syntax.Parse([]byte(b.String()))
+	if tree.Err != nil {
+		return nil, tree.Err
 	}
 	var got *syntax.Lowered
-	for _, n := range pf.Nodes {
+	for _, n := range tree.Nodes {
 		if n.Kind == syntax.InstructionNode {
 			if got != nil {
 				return nil, errors.New("the rewrite is more than one instruction")
@@ -306,13 +308,11 @@ func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 	return got, nil
 }
 
-type lnode = syntax.Lowered
-
 // verify parses an instruction's new lines (with in's heredoc bodies
 // after them) and has ok judge what BuildKit sees of them. Every rewrite
 // goes through it, so a slip in building the text becomes a skip, not a
 // changed build.
-func (f *file) verify(lines []string, in *inst, ok func(*lnode) bool) error {
+func (f *file) verify(lines []string, in *inst, ok func(*syntax.Lowered) bool) error {
 	n, err := f.check(lines, in)
 	if err != nil {
 		return fmt.Errorf("internal error: the rewrite does not parse: %v", err)
@@ -324,9 +324,9 @@ func (f *file) verify(lines []string, in *inst, ok func(*lnode) bool) error {
 }
 
 // onbuild is the instruction under an ONBUILD, or nil.
-func (in *inst) onbuild() *lnode {
-	if in.kw == "onbuild" && in.low.Next != nil && len(in.low.Next.Children) == 1 {
-		return in.low.Next.Children[0]
+func (in *inst) onbuild() *syntax.Lowered {
+	if in.keyword == "onbuild" && in.lowered.Next != nil && len(in.lowered.Next.Children) == 1 {
+		return in.lowered.Next.Children[0]
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dfmt/dfmt/format/syntax"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
@@ -39,49 +40,49 @@ func keyValue(f *file) {
 			}
 			continue
 		}
-		if in.kw != "env" && in.kw != "label" || !in.low.Legacy || f.common(in) {
+		if in.keyword != "env" && in.keyword != "label" || !in.lowered.Legacy || f.common(in) {
 			continue
 		}
-		key, val := in.low.Next.Value, in.low.Next.Next.Value
+		key, val := in.lowered.Next.Value, in.lowered.Next.Next.Value
 		// The key and the value, where the lowering found them.
-		fs := in.low.Spans
-		if len(fs) != 2 || in.text[fs[0].S:fs[0].E] != key || in.text[fs[1].S:fs[1].E] != val {
+		pair := in.lowered.Spans // the key and the value
+		if len(pair) != 2 || in.text[pair[0].S:pair[0].E] != key || in.text[pair[1].S:pair[1].E] != val {
 			f.skip(in, "internal error: cannot find the key and value")
 			continue
 		}
-		if strings.ContainsAny(key, `'"`) || strings.IndexByte(key, f.esc) >= 0 {
-			f.skipAt(in, fs[0], "the key %s holds quotes or escapes", key)
+		if strings.ContainsAny(key, `'"`) || strings.IndexByte(key, f.escape) >= 0 {
+			f.skipAt(in, pair[0], "the key %s holds quotes or escapes", key)
 			continue
 		}
-		qs, err := requote(val, f.esc)
+		quoting, err := requote(val, f.escape)
 		if err != nil {
-			f.skipAt(in, fs[1], "%v", err)
+			f.skipAt(in, pair[1], "%v", err)
 			continue
 		}
-		eds := []edit{{fs[0].E, fs[1].S, "="}}
-		if f.endPos(in, fs[0].E).Line != f.pos(in, fs[1].S).Line {
+		edits := []edit{{pair[0].E, pair[1].S, "="}}
+		if f.endPos(in, pair[0].E).Line != f.pos(in, pair[1].S).Line {
 			// The value starts on a later line: the key moves to it,
 			// so that no line is joined and no comment line is lost.
-			eds = []edit{{fs[0].S, fs[0].E, ""}, {fs[1].S, fs[1].S, key + "="}}
+			edits = []edit{{pair[0].S, pair[0].E, ""}, {pair[1].S, pair[1].S, key + "="}}
 		}
-		for _, q := range qs {
-			eds = append(eds, edit{fs[1].S + q.s, fs[1].S + q.e, q.text})
+		for _, q := range quoting {
+			edits = append(edits, edit{pair[1].S + q.start, pair[1].S + q.end, q.text})
 		}
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
 				a := n.Next
-				return n.Keyword() == in.kw && len(n.Flags) == len(in.low.Flags) &&
+				return n.Keyword() == in.keyword && len(n.Flags) == len(in.lowered.Flags) &&
 					a != nil && a.Value == key && a.Next != nil && a.Next.Next != nil &&
 					a.Next.Next.Value == "=" && a.Next.Next.Next == nil &&
-					sameExpansion(val, a.Next.Value, f.esc)
+					sameExpansion(val, a.Next.Value, f.escape)
 			})
 		}
 		if err != nil {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace("Write "+strings.ToUpper(in.kw)+" as key=value", in.n.Start, in.n.BodyStart, lines)
+		f.replace("Write "+strings.ToUpper(in.keyword)+" as key=value", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
@@ -93,7 +94,7 @@ func keyValue(f *file) {
 // $ and the escape character itself (shell/lex.go, processDoubleQuote),
 // so other escapes lose their escape character. Quoted parts stay.
 func requote(v string, esc byte) ([]edit, error) {
-	var eds []edit
+	var edits []edit
 	i := 0
 	for i < len(v) {
 		switch v[i] {
@@ -146,13 +147,13 @@ func requote(v string, esc byte) ([]edit, error) {
 			}
 		}
 		if space {
-			eds = append(eds, edit{start, start, `"`})
-			eds = append(eds, run...)
-			eds = append(eds, edit{i, i, `"`})
+			edits = append(edits, edit{start, start, `"`})
+			edits = append(edits, run...)
+			edits = append(edits, edit{i, i, `"`})
 		}
 	}
-	sort.SliceStable(eds, func(a, b int) bool { return eds[a].s < eds[b].s })
-	return eds, nil
+	sort.SliceStable(edits, func(a, b int) bool { return edits[a].start < edits[b].start })
+	return edits, nil
 }
 
 // dqEnd returns the index after the double-quoted string starting at

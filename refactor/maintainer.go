@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dfmt/dfmt/format/syntax"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
@@ -36,36 +37,36 @@ func maintainer(f *file) {
 			f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			continue
 		}
-		if in.kw != "maintainer" || in.low.Next == nil || f.common(in) {
+		if in.keyword != "maintainer" || in.lowered.Next == nil || f.common(in) {
 			continue
 		}
 		if why := authorsSetBefore(in); why != "" {
 			f.skip(in, "%s", why)
 			continue
 		}
-		text := in.low.Next.Value
+		text := in.lowered.Next.Value
 		var b strings.Builder
 		b.WriteString(authorsLabel + `="`)
 		for _, r := range text {
-			if r == '"' || r == '$' || r == rune(f.esc) {
-				b.WriteByte(f.esc)
+			if r == '"' || r == '$' || r == rune(f.escape) {
+				b.WriteByte(f.escape)
 			}
 			b.WriteRune(r)
 		}
 		b.WriteByte('"')
-		eds := []edit{
+		edits := []edit{
 			{in.cmd.Keyword.S, in.cmd.Keyword.E, "LABEL"},
 			{in.cmd.Args.S, in.cmd.Args.E, b.String()},
 		}
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
 				a := n.Next
 				if n.Keyword() != "label" || len(n.Flags) > 0 || a == nil || a.Value != authorsLabel ||
 					a.Next == nil || a.Next.Next == nil || a.Next.Next.Value != "=" || a.Next.Next.Next != nil {
 					return false
 				}
-				got, unmatched, err := shell.NewLex(rune(f.esc)).ProcessWord(a.Next.Value, shell.EnvsFromSlice(nil))
+				got, unmatched, err := shell.NewLex(rune(f.escape)).ProcessWord(a.Next.Value, shell.EnvsFromSlice(nil))
 				return err == nil && len(unmatched) == 0 && got == text
 			})
 		}
@@ -73,7 +74,7 @@ func maintainer(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace("Replace MAINTAINER with the "+authorsLabel+" label", in.n.Start, in.n.BodyStart, lines)
+		f.replace("Replace MAINTAINER with the "+authorsLabel+" label", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
@@ -86,7 +87,7 @@ func authorsSetBefore(in *inst) string {
 	// The stage and the stages it builds on, nearest first.
 	for st := in.stage; st != nil; st = st.Parent {
 		for _, x := range st.Nodes {
-			if x == in.n {
+			if x == in.node {
 				break
 			}
 			if x.Lowered.Keyword() != "label" {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // Platform drops a FROM --platform flag that asks for the platform a stage
@@ -32,11 +34,11 @@ func platform(f *file) {
 	// A global ARG TARGETPLATFORM with a default value.
 	var globalDefault *inst
 	for _, in := range f.insts {
-		if in.kw == "from" {
+		if in.keyword == "from" {
 			break
 		}
-		if in.kw == "arg" {
-			for _, a := range in.low.Args() {
+		if in.keyword == "arg" {
+			for _, a := range in.lowered.Args() {
 				if strings.HasPrefix(a, "TARGETPLATFORM=") {
 					globalDefault = in
 				}
@@ -44,20 +46,20 @@ func platform(f *file) {
 		}
 	}
 	for _, in := range f.insts {
-		if in.kw != "from" {
+		if in.keyword != "from" {
 			continue
 		}
-		i := slices.IndexFunc(in.low.Flags, func(fl string) bool {
+		i := slices.IndexFunc(in.lowered.Flags, func(fl string) bool {
 			return strings.HasPrefix(fl, "--platform=") && strings.Contains(fl, "TARGETPLATFORM")
 		})
 		if i < 0 || f.common(in) {
 			continue
 		}
-		val := strings.TrimPrefix(in.low.Flags[i], "--platform=")
+		val := strings.TrimPrefix(in.lowered.Flags[i], "--platform=")
 		st := in.stage
 		var why string
 		platforms := 0
-		for _, fl := range in.low.Flags {
+		for _, fl := range in.lowered.Flags {
 			if strings.HasPrefix(fl, "--platform=") || fl == "--platform" {
 				platforms++
 			}
@@ -88,18 +90,18 @@ func platform(f *file) {
 		if i+1 < len(in.cmd.Flags) {
 			next = in.cmd.Flags[i+1].S
 		}
-		flags := slices.Delete(slices.Clone(in.low.Flags), i, i+1)
+		flags := slices.Delete(slices.Clone(in.lowered.Flags), i, i+1)
 		lines, err := f.rewrite(in, []edit{f.drop(in, in.cmd.Flags[i].S, in.cmd.Flags[i].E, prev, next)})
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
 				return n.Keyword() == "from" && slices.Equal(n.Flags, flags) &&
-					slices.Equal(n.Args(), in.low.Args())
+					slices.Equal(n.Args(), in.lowered.Args())
 			})
 		}
 		if err != nil {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace("Drop --platform="+val, in.n.Start, in.n.BodyStart, lines)
+		f.replace("Drop --platform="+val, in.node.Start, in.node.BodyStart, lines)
 	}
 }

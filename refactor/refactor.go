@@ -120,21 +120,21 @@ func Apply(src []byte, names []string) (out []byte, skips []Skip, err error) {
 			return nil, nil, err
 		}
 		if input == nil {
-			input = f.f
+			input = f.tree
 		}
 		f.name = r.Name
 		r.run(f)
 		for _, s := range f.skips {
-			s.Line, s.Col = inputPos(f.f, input, lineMap, s.Line, s.Col, false)
-			s.EndLine, s.EndCol = inputPos(f.f, input, lineMap, s.EndLine, s.EndCol, true)
+			s.Line, s.Col = inputPos(f.tree, input, lineMap, s.Line, s.Col, false)
+			s.EndLine, s.EndCol = inputPos(f.tree, input, lineMap, s.EndLine, s.EndCol, true)
 			skips = append(skips, s)
 		}
 		if len(f.sites) == 0 {
 			continue
 		}
-		next, m := f.output()
-		newMap := make([]int, len(m))
-		for i, l := range m {
+		next, from := f.output()
+		newMap := make([]int, len(from))
+		for i, l := range from {
 			newMap[i] = origLine(lineMap, l)
 		}
 		lineMap, src = newMap, next

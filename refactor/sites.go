@@ -56,8 +56,8 @@ func (f *file) export(s site) Site {
 	return Site{
 		Name:  f.name,
 		Title: s.title,
-		Start: f.f.At(s.start, 0),
-		End:   f.f.At(last, len(f.f.Lines[last].Text)),
+		Start: f.tree.At(s.start, 0),
+		End:   f.tree.At(last, len(f.tree.Lines[last].Text)),
 		Text:  strings.Join(s.lines, f.eol),
 	}
 }

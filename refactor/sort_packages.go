@@ -47,7 +47,7 @@ type pkgManager struct {
 	longVals   map[string]bool // long options that take the next word when written without "="
 }
 
-func set(words string) map[string]bool {
+func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
 		m[w] = true
@@ -60,35 +60,35 @@ var (
 		sub:        "install",
 		shortFlags: "yqdfmsuVhbv",
 		shortVals:  "octa",
-		longFlags: set(`yes assume-yes assume-no quiet no-install-recommends no-install-suggests
+		longFlags: wordSet(`yes assume-yes assume-no quiet no-install-recommends no-install-suggests
 			install-recommends install-suggests fix-broken fix-missing ignore-missing allow-downgrades
 			allow-remove-essential allow-change-held-packages allow-unauthenticated reinstall
 			no-upgrade only-upgrade force-yes no-download download-only simulate dry-run just-print
 			no-act recon verbose-versions purge auto-remove autoremove show-progress no-show-upgraded
 			show-upgraded trivial-only print-uris compile build fix-policy ignore-hold no-remove
 			with-new-pkgs mark-auto update`),
-		longVals: set(`target-release default-release config-file option host-architecture`),
+		longVals: wordSet(`target-release default-release config-file option host-architecture`),
 	}
 	apkManager = &pkgManager{
 		sub:        "add",
 		shortFlags: "Uulivqsfh",
 		shortVals:  "tXp",
-		longFlags: set(`no-cache update-cache upgrade latest interactive quiet verbose no-progress
+		longFlags: wordSet(`no-cache update-cache upgrade latest interactive quiet verbose no-progress
 			progress allow-untrusted force-overwrite force force-broken-world force-non-repository
 			force-old-apk force-refresh force-missing-repositories no-network no-scripts
 			no-interactive purge initdb usermode clean-protected simulate no-chown available
 			no-logfile no-commit-hooks update`),
-		longVals: set(`virtual repository root arch cache-dir keys-dir repositories-file
+		longVals: wordSet(`virtual repository root arch cache-dir keys-dir repositories-file
 			cache-max-age wait timeout`),
 	}
 	dnfManager = &pkgManager{
 		sub:        "install",
 		shortFlags: "yqvCbh",
 		shortVals:  "cxRed",
-		longFlags: set(`assumeyes assumeno quiet verbose nodocs best nobest allowerasing
+		longFlags: wordSet(`assumeyes assumeno quiet verbose nodocs best nobest allowerasing
 			skip-broken skip-unavailable noplugins nogpgcheck refresh cacheonly downloadonly
 			allow-downgrade no-allow-downgrade use-host-config`),
-		longVals: set(`setopt enablerepo disablerepo repo repoid releasever installroot exclude
+		longVals: wordSet(`setopt enablerepo disablerepo repo repoid releasever installroot exclude
 			excludepkgs config disableplugin enableplugin color forcearch downloaddir destdir
 			errorlevel debuglevel rpmverbosity`),
 	}
@@ -116,16 +116,16 @@ func sortPackages(f *file) {
 			}
 			continue
 		}
-		if in.kw != "run" || in.low.JSON || in.low.Next == nil {
+		if in.keyword != "run" || in.lowered.JSON || in.lowered.Next == nil {
 			continue
 		}
-		inBody := slices.ContainsFunc(in.low.Heredocs, func(h syntax.Heredoc) bool {
+		inBody := slices.ContainsFunc(in.lowered.Heredocs, func(h syntax.Heredoc) bool {
 			return mentionsInstall.MatchString(h.Content)
 		})
 		if !inBody && !mentionsInstall.MatchString(in.args()) || f.common(in) {
 			continue
 		}
-		if len(in.low.Heredocs) > 0 {
+		if len(in.lowered.Heredocs) > 0 {
 			f.skip(in, "the RUN has a heredoc, whose body is kept byte for byte")
 			continue
 		}
@@ -134,7 +134,7 @@ func sortPackages(f *file) {
 			continue
 		}
 		text := in.args()
-		sf, err := parseShell(text)
+		prog, err := parseShell(text)
 		if err != nil {
 			f.skip(in, "the RUN does not parse as shell%s", f.shellError(in, in.cmd.Args.S, err))
 			continue
@@ -143,8 +143,8 @@ func sortPackages(f *file) {
 		wordSpan := func(w *sh.Word) syntax.Span {
 			return syntax.Span{S: in.cmd.Args.S + int(w.Pos().Offset()), E: in.cmd.Args.S + int(w.End().Offset())}
 		}
-		var eds []edit
-		sh.Walk(sf, func(n sh.Node) bool {
+		var edits []edit
+		sh.Walk(prog, func(n sh.Node) bool {
 			call, ok := n.(*sh.CallExpr)
 			if !ok || len(call.Args) == 0 {
 				return true
@@ -177,21 +177,21 @@ func sortPackages(f *file) {
 			for i, w := range slots {
 				if sorted[i] != names[i] {
 					s, e := int(w.Pos().Offset()), int(w.End().Offset())
-					eds = append(eds, edit{in.cmd.Args.S + s, in.cmd.Args.S + e, sorted[i]})
+					edits = append(edits, edit{in.cmd.Args.S + s, in.cmd.Args.S + e, sorted[i]})
 				}
 			}
 			return true
 		})
-		if len(eds) == 0 {
+		if len(edits) == 0 {
 			continue
 		}
 		// The program the edits should make, for the check below.
-		wantText := spliceEdits(in.text, eds)
+		wantText := spliceEdits(in.text, edits)
 		wantText = wantText[in.cmd.Args.S : len(wantText)-(len(in.text)-in.cmd.Args.E)]
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
-				return n.Keyword() == "run" && !n.JSON && slices.Equal(n.Flags, in.low.Flags) &&
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				return n.Keyword() == "run" && !n.JSON && slices.Equal(n.Flags, in.lowered.Flags) &&
 					n.Next != nil && sameProgram(n.Next.Value, wantText)
 			})
 		}
@@ -199,7 +199,7 @@ func sortPackages(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace("Sort the packages", in.n.Start, in.n.BodyStart, lines)
+		f.replace("Sort the packages", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
@@ -297,15 +297,15 @@ func isLitOnly(w *sh.Word) bool {
 }
 
 // spliceEdits applies edits to a string.
-func spliceEdits(s string, eds []edit) string {
-	sorted := append([]edit(nil), eds...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].s < sorted[j].s })
+func spliceEdits(s string, edits []edit) string {
+	sorted := append([]edit(nil), edits...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].start < sorted[j].start })
 	var b strings.Builder
 	at := 0
 	for _, e := range sorted {
-		b.WriteString(s[at:e.s])
+		b.WriteString(s[at:e.start])
 		b.WriteString(e.text)
-		at = e.e
+		at = e.end
 	}
 	b.WriteString(s[at:])
 	return b.String()

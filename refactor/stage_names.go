@@ -36,19 +36,19 @@ var plainName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 func stageNames(f *file) {
 	// The stages by their name, which syntax.Stage keeps in lower case as
 	// BuildKit does.
-	spell := map[string][]*syntax.Stage{}
+	byName := map[string][]*syntax.Stage{}
 	for _, st := range f.stages.List {
 		if st.Name != "" {
-			spell[st.Name] = append(spell[st.Name], st)
+			byName[st.Name] = append(byName[st.Name], st)
 		}
 	}
 	clash := func(lower string) string {
-		sts := spell[lower]
-		first := writtenName(sts[0])
-		for _, s := range sts[1:] {
+		named := byName[lower]
+		first := writtenName(named[0])
+		for _, s := range named[1:] {
 			if name := writtenName(s); name != first {
 				return fmt.Sprintf("stages %s (line %d) and %s (line %d) both lower to %s",
-					first, sts[0].From.Start+1, name, s.From.Start+1, lower)
+					first, named[0].From.Start+1, name, s.From.Start+1, lower)
 			}
 		}
 		return ""
@@ -57,7 +57,7 @@ func stageNames(f *file) {
 	// why it cannot be lowered.
 	ref := func(v string) (bool, string) {
 		l := strings.ToLower(v)
-		if v == l || spell[l] == nil {
+		if v == l || byName[l] == nil {
 			return false, ""
 		}
 		if why := clash(l); why != "" {
@@ -81,28 +81,28 @@ func stageNames(f *file) {
 			}
 			continue
 		}
-		var eds []edit
+		var edits []edit
 		var why string
 		whyAt := in.cmd.Keyword // the word why concerns
-		flags := slices.Clone(in.low.Flags)
-		args := in.low.Args()
-		switch in.kw {
+		flags := slices.Clone(in.lowered.Flags)
+		args := in.lowered.Args()
+		switch in.keyword {
 		case "from":
 			st := in.stage
 			// FROM's words, split where the lowering split them: the base,
 			// and AS and the name.
-			var fs []syntax.Span
+			var words []syntax.Span
 			if in.cmd.Args.S < in.cmd.Args.E {
-				fs = syntax.Fields(in.text, in.cmd.Args.S, in.cmd.Args.E, 0)
+				words = syntax.Fields(in.text, in.cmd.Args.S, in.cmd.Args.E, 0)
 			}
 			if name := writtenName(st); name != st.Name {
 				switch {
-				case len(fs) != 3 || in.text[fs[2].S:fs[2].E] != name:
+				case len(words) != 3 || in.text[words[2].S:words[2].E] != name:
 					why = "internal error: cannot find the stage name"
 				default:
-					whyAt = fs[2]
+					whyAt = words[2]
 					if why = clash(st.Name); why == "" {
-						eds = append(eds, edit{fs[2].S, fs[2].E, st.Name})
+						edits = append(edits, edit{words[2].S, words[2].E, st.Name})
 						args[2] = st.Name
 					}
 				}
@@ -110,18 +110,18 @@ func stageNames(f *file) {
 			// BuildKit matches the base against the stage names as it is
 			// (syntax.Stage.Parent): one that is a stage's name in
 			// another case names no stage.
-			if l := strings.ToLower(st.Image); !st.Unsure && l != st.Image && len(fs) > 0 {
+			if l := strings.ToLower(st.Image); !st.Unsure && l != st.Image && len(words) > 0 {
 				for _, e := range f.stages.List[:st.Index] {
 					if e.Name == l {
-						f.skipAt(in, fs[0], "FROM %s does not name stage %s: BuildKit looks up the stage named in FROM "+
+						f.skipAt(in, words[0], "FROM %s does not name stage %s: BuildKit looks up the stage named in FROM "+
 							"case-sensitively, so lowering it would change the build", st.Base, e.Name)
 						break
 					}
 				}
 			}
 		case "copy", "run":
-			for i, fl := range in.low.Flags {
-				v, ok := fromValue(fl, in.kw)
+			for i, fl := range in.lowered.Flags {
+				v, ok := fromValue(fl, in.keyword)
 				if !ok {
 					continue
 				}
@@ -139,8 +139,8 @@ func stageNames(f *file) {
 					why, whyAt = "the flag "+raw+" is quoted or escaped", sp
 					break
 				}
-				nfl := lowerFrom(fl, in.kw)
-				eds = append(eds, edit{sp.S, sp.E, nfl})
+				nfl := lowerFrom(fl, in.keyword)
+				edits = append(edits, edit{sp.S, sp.E, nfl})
 				flags[i] = nfl
 			}
 		default:
@@ -152,14 +152,14 @@ func stageNames(f *file) {
 			}
 			continue
 		}
-		if len(eds) == 0 || f.common(in) {
+		if len(edits) == 0 || f.common(in) {
 			continue
 		}
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
-				return n.Keyword() == in.kw && slices.Equal(n.Flags, flags) &&
-					n.JSON == in.low.JSON && slices.Equal(n.Args(), args) && slices.Equal(n.Heredocs, in.low.Heredocs)
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				return n.Keyword() == in.keyword && slices.Equal(n.Flags, flags) &&
+					n.JSON == in.lowered.JSON && slices.Equal(n.Args(), args) && slices.Equal(n.Heredocs, in.lowered.Heredocs)
 			})
 		}
 		if err != nil {
@@ -167,10 +167,10 @@ func stageNames(f *file) {
 			continue
 		}
 		title := "Write the stage reference in lower case"
-		if in.kw == "from" {
+		if in.keyword == "from" {
 			title = "Write the stage name in lower case"
 		}
-		f.replace(title, in.n.Start, in.n.BodyStart, lines)
+		f.replace(title, in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
