@@ -118,9 +118,7 @@ func (f *file) execArgs(in *inst) (argv []string, at syntax.Span, why string) {
 	// from in.cmd.Args.S in the joined text.
 	text := in.lowered.Next.Value
 	base := in.cmd.Args.S
-	span := func(n sh.Node) syntax.Span {
-		return syntax.Span{S: base + int(n.Pos().Offset()), E: base + int(n.End().Offset())}
-	}
+	span := func(n sh.Node) syntax.Span { return shellSpan(base, n) }
 	char := func(p sh.Pos) syntax.Span { // the one byte at p
 		return syntax.Span{S: base + int(p.Offset()), E: base + int(p.Offset()) + 1}
 	}

@@ -22,6 +22,12 @@ func parseShell(text string) (*sh.File, error) {
 		Parse(strings.NewReader(text), "")
 }
 
+// shellSpan is where the node n of a shell text lies in the joined text,
+// the text starting at joined offset base.
+func shellSpan(base int, n sh.Node) syntax.Span {
+	return syntax.Span{S: base + int(n.Pos().Offset()), E: base + int(n.End().Offset())}
+}
+
 // shellError says where in the file a shell parse error stands and what
 // it is, for a message about text parsed from in's joined text at offset
 // base: "at 12:5: reached EOF without closing quote". mvdan.cc/sh places

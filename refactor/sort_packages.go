@@ -139,10 +139,6 @@ func sortPackages(f *file) {
 			f.skip(in, "the RUN does not parse as shell%s", f.shellError(in, in.cmd.Args.S, err))
 			continue
 		}
-		// wordSpan is where a word of the text lies in the joined text.
-		wordSpan := func(w *sh.Word) syntax.Span {
-			return syntax.Span{S: in.cmd.Args.S + int(w.Pos().Offset()), E: in.cmd.Args.S + int(w.End().Offset())}
-		}
 		var edits []edit
 		sh.Walk(prog, func(n sh.Node) bool {
 			call, ok := n.(*sh.CallExpr)
@@ -155,7 +151,7 @@ func sortPackages(f *file) {
 			}
 			slots, bad, why := packageSlots(pkgManagers[path.Base(cmd)], call.Args[1:])
 			if why != "" {
-				f.skipAt(in, wordSpan(bad), "%s: %s", path.Base(cmd), why)
+				f.skipAt(in, shellSpan(in.cmd.Args.S, bad), "%s: %s", path.Base(cmd), why)
 				return true
 			}
 			names := make([]string, len(slots))
@@ -168,16 +164,14 @@ func sortPackages(f *file) {
 				if sorted[i] == names[i] {
 					continue
 				}
-				s, e := int(w.Pos().Offset()), int(w.End().Offset())
-				if f.lineOf(in, in.cmd.Args.S+s) != f.lineOf(in, in.cmd.Args.S+e-1) {
-					f.skipAt(in, wordSpan(w), "%s: the package word %s is split across lines", path.Base(cmd), names[i])
+				if at := shellSpan(in.cmd.Args.S, w); f.lineOf(in, at.S) != f.lineOf(in, at.E-1) {
+					f.skipAt(in, at, "%s: the package word %s is split across lines", path.Base(cmd), names[i])
 					return true
 				}
 			}
 			for i, w := range slots {
-				if sorted[i] != names[i] {
-					s, e := int(w.Pos().Offset()), int(w.End().Offset())
-					edits = append(edits, edit{in.cmd.Args.S + s, in.cmd.Args.S + e, sorted[i]})
+				if at := shellSpan(in.cmd.Args.S, w); sorted[i] != names[i] {
+					edits = append(edits, edit{at.S, at.E, sorted[i]})
 				}
 			}
 			return true
