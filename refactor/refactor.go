@@ -30,7 +30,9 @@ type Skip struct {
 	// where in the input the skip stands: the word its reason concerns
 	// (a source, a flag, a word of the command), or else the
 	// instruction's keyword. EndLine and EndCol are where that word or
-	// keyword ends (exclusive).
+	// keyword ends (exclusive). Where an earlier refactor of the same
+	// Apply rewrote the line, the column is mapped back by what the
+	// rewritten line and the input's have in common.
 	Line, Col       int
 	EndLine, EndCol int
 	Name            string // the refactor

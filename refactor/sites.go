@@ -26,9 +26,9 @@ type Site struct {
 // position is one of src: the sites of one refactor do not overlap, and
 // applying them all gives what Apply gives for that refactor alone. Sites
 // of different refactors may overlap (merge-runs and sort-packages may
-// both rewrite a RUN): an editor applies one and asks again. Sites and
-// skips come in catalogue order, and by position within a refactor. The
-// error is Apply's.
+// both rewrite a RUN): an editor applies one and asks again. Sites come
+// in catalogue order and by position within a refactor, skips in the order
+// Apply reports them. The error is Apply's.
 func Sites(src []byte, names []string) (sites []Site, skips []Skip, err error) {
 	rs, err := Lookup(names)
 	if err != nil {
