@@ -58,22 +58,22 @@ func (f *file) shellError(in *inst, base int, err error) string {
 // shell run with -e is a problem too.
 func shellProblem(in *inst, errexitOK bool) string {
 	shell := in.shell
-	prog := shell.Args
+	args := shell.Args
 	switch {
-	case prog == nil && shell.Windows != "":
+	case args == nil && shell.Windows != "":
 		return "runs under " + shell.String()
 	case shell.Unsure:
 		return "is in a stage whose base may be a stage with a SHELL instruction"
-	case prog == nil:
+	case args == nil:
 		return ""
-	case shell.Kind() != syntax.POSIX || len(prog) < 2 || prog[len(prog)-1] != "-c":
+	case shell.Kind() != syntax.POSIX || len(args) < 2 || args[len(args)-1] != "-c":
 		return fmt.Sprintf("runs under %s, which is not a POSIX shell run with -c", shell)
 	case shell.Windows != "":
 		return fmt.Sprintf("runs under %s in a Windows stage (%s)", shell, shell.Windows)
 	}
-	for i := 1; i < len(prog)-1 && !errexitOK; i++ {
-		o := prog[i]
-		if o == "-o" && i+1 < len(prog)-1 && prog[i+1] == "errexit" ||
+	for i := 1; i < len(args)-1 && !errexitOK; i++ {
+		o := args[i]
+		if o == "-o" && i+1 < len(args)-1 && args[i+1] == "errexit" ||
 			strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--") && strings.Contains(o, "e") {
 			return fmt.Sprintf("runs under %s, which sets errexit (-e)", shell)
 		}
