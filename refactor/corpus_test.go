@@ -32,11 +32,13 @@ package refactor
 // refused, by reason: the figures of the closing note.
 
 import (
+	"archive/tar"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -49,6 +51,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
+	"github.com/moby/go-archive/compression"
 	"mvdan.cc/sh/v3/expand"
 	sh "mvdan.cc/sh/v3/syntax"
 
@@ -178,7 +181,7 @@ func corpusFile(src []byte) []corpusRun {
 	for k, r := range All {
 		run := &runs[k]
 		fail := func(format string, a ...any) { run.fails = append(run.fails, fmt.Sprintf(format, a...)) }
-		f, err := load(src)
+		f, err := load(src, Options{})
 		if err != nil {
 			fail("dfmt rejects the input: %v", err)
 			continue
@@ -199,7 +202,7 @@ func corpusFile(src []byte) []corpusRun {
 		}
 		checkOutput(fail, src, out, []string{r.Name}, fmtIdem)
 		if run.sites > 0 {
-			if err := checkBuild(r.Name, src, out); err != nil {
+			if err := checkBuild(r.Name, src, out, Options{}); err != nil {
 				fail("%v", err)
 			}
 		}
@@ -254,39 +257,42 @@ func formatIdempotent(src []byte) bool {
 // name made of src, builds what src builds: unformatted, out must hold the
 // same text but where the refactor's allowed changes account for the
 // difference, each checked to mean the same.
-func checkBuild(name string, src, out []byte) error {
-	return formattest.SameBuild(src, out, formattest.ExactText(), formattest.Allow(allowed(name)))
+func checkBuild(name string, src, out []byte, o Options) error {
+	return formattest.SameBuild(src, out, formattest.ExactText(), formattest.Allow(allowed(name, o)))
 }
 
 // checkEachBuild runs each refactor of names on its own on src and checks
 // its output with checkBuild. (Several refactors may change one
-// instruction, which no one refactor's allowance covers.)
-func checkEachBuild(src []byte, names []string) error {
+// instruction, which no one refactor's allowance covers.) The refactors
+// run with o.
+func checkEachBuild(src []byte, names []string, o Options) error {
 	rs, err := Lookup(names)
 	if err != nil {
 		return err
 	}
 	for _, r := range rs {
-		out, _, err := Apply(src, []string{r.Name})
+		out, _, err := o.Apply(src, []string{r.Name})
 		if err != nil {
 			return fmt.Errorf("%s: Apply: %v", r.Name, err)
 		}
-		if err := checkBuild(r.Name, src, out); err != nil {
+		if err := checkBuild(r.Name, src, out, o); err != nil {
 			return fmt.Errorf("%s: %v", r.Name, err)
 		}
 	}
 	return nil
 }
 
-// allowed is what refactor name may change, as BuildKit's instructions
-// package reads the instructions: see allowedStage, allowedChange and
-// allowedMerge.
-func allowed(name string) formattest.AllowFunc {
+// allowed is what refactor name, run with o, may change, as BuildKit's
+// instructions package reads the instructions: see allowedStage,
+// allowedChange, allowedMerge and allowedDrop.
+func allowed(name string, o Options) formattest.AllowFunc {
 	return func(in, out []formattest.Instruction) (int, int, error) {
 		x, y := in[0], out[0]
 		switch {
 		case name == "merge-runs":
 			return allowedMerge(in, out)
+		case name == "drop-overridden":
+			return allowedDrop(in, out)
 		case x.Stage != nil && y.Stage != nil:
 			if err := allowedStage(name, x.Stage, y.Stage); err != nil {
 				return 0, 0, err
@@ -301,7 +307,7 @@ func allowed(name string) formattest.AllowFunc {
 		case x.Command == nil || y.Command == nil:
 			return 0, 0, fmt.Errorf("%s: BuildKit's instructions package reads no command of it", name)
 		}
-		if err := allowedChange(name, x.Command, y.Command, x.Escape); err != nil {
+		if err := allowedChange(name, x.Command, y.Command, x.Escape, o); err != nil {
 			return 0, 0, fmt.Errorf("%s: %q became %q: %v", name, fmt.Sprint(x.Command), fmt.Sprint(y.Command), err)
 		}
 		return 1, 1, nil
@@ -334,8 +340,8 @@ func jsonEqual(a, b any) bool {
 	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
-// allowedChange checks a command that a refactor changed.
-func allowedChange(name string, ca, cb instructions.Command, esc rune) error {
+// allowedChange checks a command that a refactor, run with o, changed.
+func allowedChange(name string, ca, cb instructions.Command, esc rune, o Options) error {
 	switch name {
 	case "add-to-copy":
 		a, okA := ca.(*instructions.AddCommand)
@@ -352,10 +358,22 @@ func allowedChange(name string, ca, cb instructions.Command, esc rune) error {
 			return fmt.Errorf("sources, destination or flags differ")
 		}
 		for _, p := range a.SourcePaths {
-			dir := p == "." || p == ".." || strings.HasSuffix(p, "/") || strings.HasSuffix(p, "/.")
 			if strings.Contains(p, "$") || strings.Contains(p, "://") || strings.Contains(p, "@") ||
-				strings.Contains(p, ".git") || !dir && a.Unpack == nil {
+				strings.Contains(p, ".git") {
 				return fmt.Errorf("source %s is one ADD may treat differently", p)
+			}
+			if a.Unpack != nil || path.Clean("/"+p) == "/" {
+				continue
+			}
+			dir := o.Context
+			if dir == "" && o.Unsafe {
+				dir = o.Dir
+			}
+			if dir == "" {
+				return fmt.Errorf("source %s may be an archive, and no context was given", p)
+			}
+			if err := noArchive(filepath.Join(dir, filepath.FromSlash(path.Clean("/"+p)))); err != nil {
+				return fmt.Errorf("source %s: %v", p, err)
 			}
 		}
 		return nil
@@ -430,6 +448,20 @@ func allowedChange(name string, ca, cb instructions.Command, esc rune) error {
 		}
 		if !slices.Equal(want, b.CmdLine) {
 			return fmt.Errorf("argv %q, the shell runs %q", b.CmdLine, want)
+		}
+		return nil
+	case "expose-proto":
+		a, okA := ca.(*instructions.ExposeCommand)
+		b, okB := cb.(*instructions.ExposeCommand)
+		if !okA || !okB || len(a.Ports) != len(b.Ports) {
+			return fmt.Errorf("not EXPOSE → EXPOSE of as many ports")
+		}
+		for i := range a.Ports {
+			pa, qa, _ := strings.Cut(a.Ports[i], "/")
+			pb, qb, _ := strings.Cut(b.Ports[i], "/")
+			if pa != pb || strings.ToLower(qa) != qb {
+				return fmt.Errorf("port %s became %s", a.Ports[i], b.Ports[i])
+			}
 		}
 		return nil
 	case "sort-packages":
@@ -588,6 +620,89 @@ func maskPackages(text string) (string, [][]string, error) {
 	var sb strings.Builder
 	err = sh.NewPrinter(sh.Minify(true)).Print(&sb, sf)
 	return sb.String(), words, err
+}
+
+// noArchive checks that what BuildKit's ADD would find at the path p (a
+// glob, every match) is no archive it unpacks: it is there, and a folder,
+// or a file that BuildKit's own test (go-archive's DecompressStream, then a
+// tar header) does not take for one.
+func noArchive(p string) error {
+	matches, err := filepath.Glob(p)
+	if err != nil || len(matches) == 0 {
+		return fmt.Errorf("nothing at %s (%v)", p, err)
+	}
+	for _, m := range matches {
+		fi, err := os.Lstat(m)
+		if err != nil || fi.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is missing or a link (%v)", m, err)
+		}
+		if !fi.Mode().IsRegular() {
+			continue
+		}
+		file, err := os.Open(m)
+		if err != nil {
+			return err
+		}
+		rdr, err := compression.DecompressStream(file)
+		if err == nil {
+			_, err = tar.NewReader(rdr).Next()
+			rdr.Close()
+			if err == nil {
+				err = fmt.Errorf("%s is a tar archive", m)
+			} else {
+				err = nil
+			}
+		} else {
+			err = nil
+		}
+		file.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// allowedDrop checks drop-overridden's change: CMD, ENTRYPOINT or
+// HEALTHCHECK instructions of in, each followed by one of its kind in the
+// same stage, are gone, and what follows them is out[0].
+func allowedDrop(in, out []formattest.Instruction) (int, int, error) {
+	kind := func(x formattest.Instruction) string {
+		switch x.Command.(type) {
+		case *instructions.CmdCommand:
+			return "cmd"
+		case *instructions.EntrypointCommand:
+			return "entrypoint"
+		case *instructions.HealthCheckCommand:
+			return "healthcheck"
+		}
+		return ""
+	}
+	k := 0
+	for ; k < len(in); k++ {
+		kd := kind(in[k])
+		if kd == "" {
+			break
+		}
+		later := false
+		for _, x := range in[k+1:] {
+			if x.Node.Value == "from" {
+				break
+			}
+			if kind(x) == kd {
+				later = true
+				break
+			}
+		}
+		if !later {
+			break
+		}
+		if next := in[k+1]; next.Node.Original == out[0].Node.Original && (next.Command == nil) == (out[0].Command == nil) &&
+			(next.Command == nil || jsonEqual(formattest.CommandValue(next.Command), formattest.CommandValue(out[0].Command))) {
+			return k + 2, 1, nil
+		}
+	}
+	return 0, 0, fmt.Errorf("drop-overridden: not overridden instructions dropped")
 }
 
 // allowedMerge checks merge-runs' change: a run of consecutive RUNs of in

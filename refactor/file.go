@@ -20,6 +20,7 @@ type file struct {
 	eol    string
 	insts  []*inst
 	stages *syntax.Stages // the one model of stages and shells
+	opts   Options
 
 	name  string // the refactor running
 	sites []site
@@ -45,23 +46,25 @@ type inst struct {
 	kept string
 }
 
-// site is one rewrite: lines [start, end) of the file become lines.
+// site is one rewrite: lines [start, end) of the file become lines
+// (none: the lines go, with their line ends).
 type site struct {
 	title      string // what it does, for an editor (Site.Title)
 	start, end int
 	lines      []string // without line ends
+	unsafe     string   // why the site is unsafe (Site.Unsafe), or ""
 }
 
 var errCommentInside = errors.New("a comment line inside the instruction is in the way")
 
-// load parses src for a refactor. A file BuildKit rejects is its
-// *format.Error.
-func load(src []byte) (*file, error) {
+// load parses src for a refactor run with opts. A file BuildKit rejects
+// is its *format.Error.
+func load(src []byte, opts Options) (*file, error) {
 	tree := syntax.Parse(src)
 	if tree.Err != nil {
 		return nil, tree.Err
 	}
-	f := &file{tree: tree, escape: tree.Escape, eol: "\n"}
+	f := &file{tree: tree, escape: tree.Escape, eol: "\n", opts: opts}
 	if len(tree.Lines) > 0 && bytes.HasSuffix(tree.Lines[0].EOL, []byte("\r\n")) {
 		f.eol = "\r\n"
 	}
@@ -147,6 +150,19 @@ func (f *file) skipAt(in *inst, at syntax.Span, format string, a ...any) {
 	})
 }
 
+// unsafe reports whether an unsafe site, one that stays the same build
+// only if what the file cannot show is as why takes it to be, is to be
+// applied: with Options.Unsafe it is; else it is reported as a skip
+// (Skip.Unsafe) at the word at joined text at, and is not.
+func (f *file) unsafe(in *inst, at syntax.Span, why string) bool {
+	if f.opts.Unsafe {
+		return true
+	}
+	f.skipAt(in, at, "%s", why)
+	f.skips[len(f.skips)-1].Unsafe = true
+	return false
+}
+
 // common reports, as a skip, the reasons that keep every refactor away
 // from an instruction, and whether there was one.
 func (f *file) common(in *inst) bool {
@@ -230,7 +246,13 @@ func (f *file) rewrite(in *inst, edits []edit) ([]string, error) {
 // replace records that lines [start, end) become lines, a rewrite an
 // editor offers as title.
 func (f *file) replace(title string, start, end int, lines []string) {
-	f.sites = append(f.sites, site{title: title, start: start, end: end, lines: lines})
+	f.replaceUnsafe("", title, start, end, lines)
+}
+
+// replaceUnsafe is replace for a site that is unsafe for the reason why
+// ("" for a safe one).
+func (f *file) replaceUnsafe(why, title string, start, end int, lines []string) {
+	f.sites = append(f.sites, site{title: title, start: start, end: end, lines: lines, unsafe: why})
 }
 
 // output prints the file with its sites rewritten. from maps each output

@@ -52,7 +52,7 @@ func FuzzApply(f *testing.F) {
 		// One refactor on its own, picked by the input's length, keeps
 		// what BuildKit builds: checking every one each time would slow
 		// the fuzzer twentyfold.
-		if err := checkEachBuild(src, []string{All[len(src)%len(All)].Name}); err != nil {
+		if err := checkEachBuild(src, []string{All[len(src)%len(All)].Name}, Options{}); err != nil {
 			t.Fatalf("the build changes: %v\ninput:\n%q", err, src)
 		}
 	})

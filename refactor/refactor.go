@@ -20,6 +20,11 @@ type Refactor struct {
 	// Changes says what is still different when it applies: layers, the
 	// cache, PID 1, image metadata.
 	Changes string
+	// Unsafe says which sites are unsafe, if it has any: those where
+	// whether the build stays the same depends on what the file cannot
+	// show (a base image's ENTRYPOINT, the build context's files). They
+	// are skipped unless Options.Unsafe asks for them.
+	Unsafe string
 
 	run func(*file)
 }
@@ -37,10 +42,35 @@ type Skip struct {
 	EndLine, EndCol int
 	Name            string // the refactor
 	Reason          string // lower case, no final period
+	// Unsafe is set where the site is an unsafe one, which
+	// Options.Unsafe would apply: Reason then says what the file cannot
+	// show.
+	Unsafe bool
 }
 
 func (s Skip) String() string {
+	if s.Unsafe {
+		return fmt.Sprintf("%d:%d: %s: skipped: %s (unsafe: --unsafe applies it)", s.Line, s.Col, s.Name, s.Reason)
+	}
 	return fmt.Sprintf("%d:%d: %s: skipped: %s", s.Line, s.Col, s.Name, s.Reason)
+}
+
+// Options says which sites the refactors apply, and what they may read
+// besides the Dockerfile. The zero Options applies the safe sites only
+// and reads nothing else: that is Apply and Sites.
+type Options struct {
+	// Unsafe applies the unsafe sites too (dfmt -r --unsafe): those
+	// where the build stays the same only if what the file cannot show
+	// is as the refactor takes it to be (Refactor.Unsafe says what).
+	Unsafe bool
+	// Context is the folder of the build context (dfmt --context), where
+	// add-to-copy looks at ADD's local sources; "" when it is unknown.
+	Context string
+	// Dir is the folder the Dockerfile is in. Where Context is "", an
+	// unsafe add-to-copy site takes it for the build context, as "docker
+	// build" of that folder would: with Unsafe, its sources are looked
+	// at there. "" means the current folder.
+	Dir string
 }
 
 // All is the catalogue, in the order Apply runs it.
@@ -105,26 +135,44 @@ func Lookup(names []string) ([]*Refactor, error) {
 //
 // Each refactor replaces whole lines of instructions: heredoc bodies stay
 // byte for byte, comments stay, new line ends are the file's own.
+//
+// Apply applies the safe sites only, and reports the unsafe ones as skips
+// (Skip.Unsafe): it is Options{}.Apply.
 func Apply(src []byte, names []string) (out []byte, skips []Skip, err error) {
+	return Options{}.Apply(src, names)
+}
+
+// Apply is the package's Apply with these options: with o.Unsafe it
+// applies the unsafe sites too, and add-to-copy reads o.Context.
+func (o Options) Apply(src []byte, names []string) (out []byte, skips []Skip, err error) {
+	out, skips, _, err = o.apply(src, names)
+	return out, skips, err
+}
+
+// apply is Apply, which also returns, for each line of out, the index of
+// the input line it came from (nil when out is src).
+func (o Options) apply(src []byte, names []string) (out []byte, skips []Skip, lineMap []int, err error) {
 	rs, err := Lookup(names)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var input *syntax.File // the tree of src as given
-	var lineMap []int      // current line index -> input line index; nil is the identity
+	var f *file            // src parsed, while no refactor has changed it
 	for _, r := range rs {
-		f, err := load(src)
+		if f == nil {
+			f, err = load(src, o)
+		}
 		if err != nil {
 			if lineMap != nil {
 				// A refactor broke the file: never hand that on.
-				return nil, nil, fmt.Errorf("refactor %s: internal error: the result does not parse: %v", r.Name, err)
+				return nil, nil, nil, fmt.Errorf("refactor %s: internal error: the result does not parse: %v", r.Name, err)
 			}
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if input == nil {
 			input = f.tree
 		}
-		f.name = r.Name
+		f.name, f.sites, f.skips = r.Name, nil, nil
 		r.run(f)
 		for _, s := range f.skips {
 			s.Line, s.Col = inputPos(f.tree, input, lineMap, s.Line, s.Col, false)
@@ -132,21 +180,21 @@ func Apply(src []byte, names []string) (out []byte, skips []Skip, err error) {
 			skips = append(skips, s)
 		}
 		if len(f.sites) == 0 {
-			continue
+			continue // the next refactor reads the same file
 		}
 		next, from := f.output()
 		newMap := make([]int, len(from))
 		for i, l := range from {
 			newMap[i] = origLine(lineMap, l)
 		}
-		lineMap, src = newMap, next
+		lineMap, src, f = newMap, next, nil
 	}
-	if lineMap != nil {
-		if _, err := load(src); err != nil {
-			return nil, nil, fmt.Errorf("internal error: the refactored file does not parse: %v", err)
+	if lineMap != nil && f == nil {
+		if _, err := load(src, o); err != nil {
+			return nil, nil, nil, fmt.Errorf("internal error: the refactored file does not parse: %v", err)
 		}
 	}
-	return src, skips, nil
+	return src, skips, lineMap, nil
 }
 
 // origLine is the input line that line (an index into the current text)

@@ -30,14 +30,24 @@ func applySites(src []byte, sites []Site) []byte {
 }
 
 // sitesAgree checks, for each refactor on its own, that Sites describes
-// what Apply does: its sites, applied to src, give Apply's output, and its
-// skips are Apply's. It also checks what an editor relies on: the sites
-// come in order, do not overlap, and cover whole lines.
+// what Apply does, both safe only and with Options.Unsafe: its sites,
+// applied to src, give Apply's output, and its skips are Apply's. It also
+// checks what an editor relies on: the sites come in order, do not
+// overlap, and cover whole lines; a site is unsafe only with Unsafe.
 func sitesAgree(src []byte) error {
+	for _, o := range []Options{{}, {Unsafe: true}} {
+		if err := o.sitesAgree(src); err != nil {
+			return fmt.Errorf("%+v: %v", o, err)
+		}
+	}
+	return nil
+}
+
+func (o Options) sitesAgree(src []byte) error {
 	for _, r := range All {
 		names := []string{r.Name}
-		want, wantSkips, err := Apply(src, names)
-		sites, skips, serr := Sites(src, names)
+		want, wantSkips, err := o.Apply(src, names)
+		sites, skips, serr := o.Sites(src, names)
 		if (err == nil) != (serr == nil) {
 			return fmt.Errorf("%s: Apply error %v, Sites error %v", r.Name, err, serr)
 		}
@@ -56,9 +66,13 @@ func sitesAgree(src []byte) error {
 				return fmt.Errorf("%s: site %d is named %q, titled %q", r.Name, i, s.Name, s.Title)
 			case s.Start.Col != 1 || s.End.Offset < s.Start.Offset:
 				return fmt.Errorf("%s: site %d does not start a line: %+v", r.Name, i, s)
+			case s.Text == "" && s.End.Col == 1:
+				// It removes whole lines, with their line ends.
 			case s.End.Offset < len(src) && src[s.End.Offset] != '\n' && src[s.End.Offset] != '\r':
 				return fmt.Errorf("%s: site %d does not end a line: %+v", r.Name, i, s)
-			case i > 0 && s.Start.Offset <= sites[i-1].End.Offset:
+			case s.Unsafe != "" && !o.Unsafe:
+				return fmt.Errorf("%s: site %d is unsafe: %+v", r.Name, i, s)
+			case i > 0 && s.Start.Offset < sites[i-1].End.Offset || i > 0 && s.Start.Offset == sites[i-1].End.Offset && sites[i-1].Text != "":
 				return fmt.Errorf("%s: sites %d and %d overlap or are out of order", r.Name, i-1, i)
 			}
 		}
@@ -158,8 +172,8 @@ func TestSites(t *testing.T) {
 		t.Errorf("sites:\n%+v\nwant:\n%+v", sites, want)
 	}
 	wantSkips := []Skip{{Line: 6, Col: 5, EndLine: 6, EndCol: 10, Name: "add-to-copy",
-		Reason: "source x.tar may be a local tar archive, which ADD unpacks (it tells by content, not by name); " +
-			"--unpack=false would say it is not"}}
+		Reason: "source x.tar may be a tar archive, which ADD unpacks, and the build context " +
+			"that would show it is not known (--context names it)", Unsafe: true}}
 	if !reflect.DeepEqual(skips, wantSkips) {
 		t.Errorf("skips:\n%+v\nwant:\n%+v", skips, wantSkips)
 	}
@@ -195,5 +209,5 @@ ADD app.tar.gz /opt/
 	// 2:1-3:16 merge-runs: Merge with the next RUN
 	// RUN apk add curl \
 	// && apk add git
-	// 4:5-4:15 add-to-copy: source app.tar.gz may be a local tar archive, which ADD unpacks (it tells by content, not by name); --unpack=false would say it is not
+	// 4:5-4:15 add-to-copy: source app.tar.gz may be a tar archive, which ADD unpacks, and the build context that would show it is not known (--context names it)
 }

@@ -107,6 +107,8 @@ Modes (default: print the formatted text):
   -d, --diff             print a unified diff of each file whose formatting differs
       --check            list the files whose formatting differs; exit 1 if any
   -r, --refactor NAMES   apply refactors (comma-separated, or all) first
+      --unsafe           with -r, also apply the unsafe sites (see --list-refactors)
+      --context DIR      with -r, the build context, where add-to-copy looks at ADD's sources
       --list-refactors   list the refactors and when each is safe
 
 Options:
@@ -154,6 +156,10 @@ type config struct {
 	excludes []rule
 
 	refactors []string
+	// unsafe (--unsafe) applies the refactors' unsafe sites too; context
+	// (--context) is the build context's folder, or "".
+	unsafe  bool
+	context string
 
 	stdin io.Reader
 	ec    *editorConfigs
@@ -176,6 +182,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdinPath   = fs.String("stdin-filepath", "", "name standard input `NAME` in messages and find its .editorconfig")
 		refactors   = fs.StringSliceP("refactor", "r", nil, "apply refactors `NAME[,NAME...]` (or all) before formatting")
 		listRefacts = fs.Bool("list-refactors", false, "list the refactors, what each does and when it is safe")
+		unsafe      = fs.Bool("unsafe", false, "with -r, also apply the sites that hang on what the file cannot show")
+		buildCtx    = fs.String("context", "", "with -r, the build context `DIR`, where add-to-copy looks at ADD's sources")
 		verbose     = fs.BoolP("verbose", "v", false, "also say what was skipped and why")
 		annotate    = fs.Bool("annotate", false, "with -l, -d or --check, also print GitHub workflow commands")
 		excludes    = fs.StringArray("exclude", nil, "skip walked files and directories matching `PATTERN` (.gitignore syntax, from the current directory)")
@@ -237,6 +245,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageErr(err)
 		}
 		cfg.refactors = names
+	}
+	if err := checkRefactorOptions(cfg, fs.Changed("refactor"), *unsafe, fs.Changed("context"), *buildCtx); err != nil {
+		return usageErr(err)
 	}
 	for _, p := range *excludes {
 		// As a .gitignore in the current directory would hold it.
