@@ -59,11 +59,22 @@ func keyValue(f *file) {
 			f.skipAt(in, pair[1], "%v", err)
 			continue
 		}
+		// Where the value starts on a later line, the "=" joins that
+		// line to the key's, which stays on the instruction's line: "ENV
+		// DEPS \" and "    a \" become "ENV DEPS="a \", and the value's
+		// other lines stay as they are. A comment line between them is
+		// in the way (rewrite says so).
 		edits := []edit{{pair[0].E, pair[1].S, "="}}
 		if f.endPos(in, pair[0].E).Line != f.pos(in, pair[1].S).Line {
-			// The value starts on a later line: the key moves to it,
-			// so that no line is joined and no comment line is lost.
-			edits = []edit{{pair[0].S, pair[0].E, ""}, {pair[1].S, pair[1].S, key + "="}}
+			// The join takes the value's first byte along, so that it
+			// ends on the value's line, and with it the quoting there.
+			join := edit{pair[0].E, pair[1].S + 1, "="}
+			var first []edit
+			for len(quoting) > 0 && quoting[0].end <= 1 {
+				first, quoting = append(first, quoting[0]), quoting[1:]
+			}
+			join.text += spliceEdits(val[:1], first)
+			edits = []edit{join}
 		}
 		for _, q := range quoting {
 			edits = append(edits, edit{pair[1].S + q.start, pair[1].S + q.end, q.text})

@@ -40,16 +40,26 @@ import (
 // would then cover the merged one). A "#" comment in the text of a would
 // swallow what comes after it, so that too keeps them apart.
 //
+// One shell for both must behave as one for each. So the shell may not be
+// a login or interactive one (-l, --login, -i: its profile files are read
+// for every RUN) nor set errexit (-e, -o errexit: it does not act on the
+// left of &&, so "RUN false; true" fails alone and succeeds merged); no
+// ENV or ARG of the stage, or of a stage it is built on, may set BASH_ENV,
+// SHELLOPTS, BASHOPTS or ENV, which change how the shell starts; and no
+// --mount may be a tmpfs or a read-write bind mount, which are new for
+// each RUN and would be shared once merged.
+//
 // The shell is the one syntax.Stages finds where each RUN stands: /bin/sh
 // -c, cmd.exe on a Windows base, or what a SHELL instruction of the stage
 // or of the stages it builds on sets; a shell that a base image's config
-// sets, which the Dockerfile does not show, is taken to be a POSIX one run
-// without -e.
+// sets, and the environment it sets, which the Dockerfile does not show,
+// are taken to be a POSIX one run without -e and no variable of those.
 var MergeRuns = &Refactor{
 	Name:    "merge-runs",
 	Summary: "consecutive RUNs → one RUN, as a && { b; } (or plainer where provably equal)",
-	Safe: "shell form, no heredoc, same flags, POSIX shell, not ONBUILD, only comments between " +
-		"(no # check= or # hadolint), the first changes no shell state",
+	Safe: "shell form, no heredoc, same flags, POSIX shell without errexit and not a login or interactive one, " +
+		"no BASH_ENV, SHELLOPTS, BASHOPTS or ENV set by ENV or ARG, no tmpfs or read-write bind mount, " +
+		"not ONBUILD, only comments between (no # check= or # hadolint), the first changes no shell state",
 	Changes: "one layer instead of several, and one cache key: a change to either command reruns both",
 	run:     mergeRuns,
 }
@@ -87,8 +97,16 @@ func runInfoOf(f *file, in *inst) *runInfo {
 	if r.why != "" {
 		return r
 	}
-	if why := shellProblem(in, false); why != "" {
+	if why := shellProblem(in, true); why != "" {
 		r.why = why
+		return r
+	}
+	if why := f.shellEnvSet(in); why != "" {
+		r.why = "runs where " + why
+		return r
+	}
+	if why := mountProblem(in.lowered.Flags); why != "" {
+		r.why = "cannot share its mounts: " + why
 		return r
 	}
 	text := in.args()

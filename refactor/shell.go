@@ -8,6 +8,7 @@ package refactor
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	sh "mvdan.cc/sh/v3/syntax"
@@ -54,9 +55,13 @@ func (f *file) shellError(in *inst, base int, err error) string {
 // shell as "sh -c text", as a phrase that follows "the RUN", or returns
 // "". The shell is the one syntax.Stages finds where the instruction
 // stands; a Windows stage counts as not POSIX whatever its SHELL, as its
-// command line is not handed over as POSIX argv. Unless errexitOK, a
-// shell run with -e is a problem too.
-func shellProblem(in *inst, errexitOK bool) string {
+// command line is not handed over as POSIX argv. With merging, a shell
+// that runs two RUNs differently from one RUN of both is a problem too:
+// errexit (-e, -o errexit), which does not act on the left of &&, so that
+// "RUN false; true" fails where "{ false; true; } && …" does not; and a
+// login or interactive shell (-l, --login, -i), which reads its profile
+// files again for every RUN.
+func shellProblem(in *inst, merging bool) string {
 	shell := in.shell
 	args := shell.Args
 	switch {
@@ -70,12 +75,112 @@ func shellProblem(in *inst, errexitOK bool) string {
 		return fmt.Sprintf("runs under %s, which is not a POSIX shell run with -c", shell)
 	case shell.Windows != "":
 		return fmt.Sprintf("runs under %s in a Windows stage (%s)", shell, shell.Windows)
+	case !merging:
+		return ""
 	}
-	for i := 1; i < len(args)-1 && !errexitOK; i++ {
-		o := args[i]
-		if o == "-o" && i+1 < len(args)-1 && args[i+1] == "errexit" ||
-			strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--") && strings.Contains(o, "e") {
-			return fmt.Sprintf("runs under %s, which sets errexit (-e)", shell)
+	opts := args[1 : len(args)-1]
+	for i := 0; i < len(opts); i++ {
+		o := opts[i]
+		switch {
+		case o == "-o" || o == "-O":
+			if i+1 < len(opts) && opts[i+1] == "errexit" {
+				return fmt.Sprintf("runs under %s, which sets errexit (-o errexit)", shell)
+			}
+			i++
+		case o == "--login" || o == "--rcfile" || o == "--init-file":
+			return fmt.Sprintf("runs under %s, a login or interactive shell, which reads its startup files for every RUN", shell)
+		case strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--"):
+			switch {
+			case strings.Contains(o, "e"):
+				return fmt.Sprintf("runs under %s, which sets errexit (-e)", shell)
+			case strings.ContainsAny(o, "li"):
+				return fmt.Sprintf("runs under %s, a login or interactive shell, which reads its startup files for every RUN", shell)
+			}
+		}
+	}
+	return ""
+}
+
+// shellEnv are the variables that change how a shell starts: bash reads
+// the file $BASH_ENV names and sets the options $SHELLOPTS and $BASHOPTS
+// list (errexit among them), and an interactive sh reads $ENV.
+var shellEnv = map[string]bool{"BASH_ENV": true, "SHELLOPTS": true, "BASHOPTS": true, "ENV": true}
+
+// shellEnvSet says which ENV or ARG sets a variable of shellEnv in the
+// environment of the RUN in: one of its stage before it, or of a stage it
+// is built on. It returns "" when none does; a base image's own ENV is
+// what the file cannot show, and is taken to set none.
+func (f *file) shellEnvSet(in *inst) string {
+	for st := in.stage; st != nil; st = st.Parent {
+		for _, x := range st.Nodes {
+			if x == in.node {
+				break
+			}
+			for _, k := range setVars(x.Lowered) {
+				if shellEnv[k] {
+					return fmt.Sprintf("the %s at line %d sets %s, which the shell reads as it starts",
+						strings.ToUpper(x.Lowered.Keyword()), x.Start+1, k)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// setVars are the names an ENV or ARG instruction sets.
+func setVars(ln *syntax.Lowered) []string {
+	var out []string
+	switch ln.Keyword() {
+	case "arg":
+		for _, a := range ln.Args() {
+			k, _, _ := strings.Cut(a, "=")
+			out = append(out, k)
+		}
+	case "env":
+		for a := ln.Next; a != nil; {
+			out = append(out, a.Value)
+			if a.Next == nil || a.Next.Next == nil {
+				break
+			}
+			a = a.Next.Next.Next
+		}
+	}
+	return out
+}
+
+// mountProblem says why a RUN's mounts would be shared by RUNs merged
+// into one where each had its own, or returns "": a tmpfs is new for each
+// RUN, and so are the writes to a read-write bind mount, which are thrown
+// away when the RUN ends. Cache, secret, ssh and read-only bind mounts
+// show each RUN the same. (BuildKit's parseMount, in
+// instructions/commands_runmount.go.)
+func mountProblem(flags []string) string {
+	for _, fl := range flags {
+		val, ok := strings.CutPrefix(fl, "--mount=")
+		if !ok {
+			continue
+		}
+		if strings.ContainsAny(val, "$\"'") {
+			return "its --mount flag holds $ or quotes"
+		}
+		typ, rw := "bind", false
+		for _, field := range strings.Split(val, ",") {
+			k, v, hasVal := strings.Cut(field, "=")
+			b, err := strconv.ParseBool(v)
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "type":
+				typ = strings.ToLower(v)
+			case "rw", "readwrite":
+				rw = !hasVal || err == nil && b
+			case "ro", "readonly":
+				rw = hasVal && err == nil && !b
+			}
+		}
+		switch {
+		case typ == "tmpfs":
+			return "it mounts a tmpfs, which is new for each RUN and would be shared once merged"
+		case typ == "bind" && rw:
+			return "it mounts a read-write bind mount, whose writes each RUN loses and would be shared once merged"
 		}
 	}
 	return ""

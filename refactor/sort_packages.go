@@ -15,7 +15,9 @@ import (
 
 // SortPackages sorts the package names of apt-get/apt install, apk add and
 // dnf/yum/microdnf/tdnf install commands, each name going to a place where
-// a name was, so that a list written one per line stays one per line:
+// a name was, so that a list written one per line stays one per line; a
+// comment line inside the list stays above the same packages, as each run
+// of names between comment lines is sorted on its own:
 //
 //	RUN apt-get install -y \     →  RUN apt-get install -y \
 //	        zlib1g \                        curl \
@@ -129,7 +131,7 @@ func sortPackages(f *file) {
 			f.skip(in, "the RUN has a heredoc, whose body is kept byte for byte")
 			continue
 		}
-		if why := shellProblem(in, true); why != "" {
+		if why := shellProblem(in, false); why != "" {
 			f.skip(in, "the RUN %s", why)
 			continue
 		}
@@ -158,8 +160,18 @@ func sortPackages(f *file) {
 			for i, w := range slots {
 				names[i] = wordText(text, w)
 			}
+			// A comment line inside the list speaks of the packages
+			// below it: each run of words between comment lines is
+			// sorted on its own, and no word crosses a comment.
 			sorted := append([]string(nil), names...)
-			sort.Strings(sorted)
+			from := 0
+			for i := 1; i <= len(slots); i++ {
+				if i < len(slots) && !f.commentBetween(in, shellSpan(in.cmd.Args.S, slots[i-1]).E, shellSpan(in.cmd.Args.S, slots[i]).S) {
+					continue
+				}
+				sort.Strings(sorted[from:i])
+				from = i
+			}
 			for i, w := range slots {
 				if sorted[i] == names[i] {
 					continue
@@ -195,6 +207,21 @@ func sortPackages(f *file) {
 		}
 		f.replace("Sort the packages", in.node.Start, in.node.BodyStart, lines)
 	}
+}
+
+// commentBetween reports whether a comment line of in stands between
+// joined offsets a and b.
+func (f *file) commentBetween(in *inst, a, b int) bool {
+	la, lb := f.lineOf(in, a), f.lineOf(in, b)
+	if la == lb {
+		return false
+	}
+	for _, pt := range in.node.InstrLines {
+		if pt.Kind == syntax.CommentLine && pt.Line > la && pt.Line < lb {
+			return true
+		}
+	}
+	return false
 }
 
 // packageSlots returns the words of a package manager's arguments that

@@ -33,6 +33,10 @@ var StageNames = &Refactor{
 // plainName is a stage reference that can be rewritten as a bare word.
 var plainName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
+// validStageName is a stage name BuildKit takes, once lowered
+// (instructions/parse.go).
+var validStageName = regexp.MustCompile(`^[a-z][a-z0-9-_.]*$`)
+
 func stageNames(f *file) {
 	// The stages by their name, which syntax.Stage keeps in lower case as
 	// BuildKit does.
@@ -99,6 +103,12 @@ func stageNames(f *file) {
 				switch {
 				case len(words) != 3 || in.text[words[2].S:words[2].E] != name:
 					why = "internal error: cannot find the stage name"
+				case !validStageName.MatchString(st.Name):
+					// "AS ${NAME}": BuildKit takes no variable there and
+					// rejects the name; lowering it would rename the
+					// variable.
+					whyAt = words[2]
+					why = fmt.Sprintf("the stage name %s is not a valid one, which BuildKit rejects", name)
 				default:
 					whyAt = words[2]
 					if why = clash(st.Name); why == "" {
@@ -120,6 +130,18 @@ func stageNames(f *file) {
 				}
 			}
 		case "copy", "run":
+			if in.keyword == "copy" && len(args) < 2 && len(in.lowered.Heredocs) == 0 {
+				// BuildKit rejects the COPY; the build fails whatever
+				// it names.
+				for _, fl := range in.lowered.Flags {
+					if v, ok := fromValue(fl, "copy"); ok {
+						if hit, _ := ref(v); hit {
+							why = "the COPY has no source and destination, which BuildKit rejects"
+						}
+					}
+				}
+				break
+			}
 			for i, fl := range in.lowered.Flags {
 				v, ok := fromValue(fl, in.keyword)
 				if !ok {
