@@ -75,6 +75,7 @@ type Options struct {
 
 // All is the catalogue, in the order Apply runs it.
 var All = []*Refactor{
+	DropOverridden,
 	MergeRuns,
 	AddToCopy,
 	ExecForm,
@@ -82,6 +83,7 @@ var All = []*Refactor{
 	Maintainer,
 	StageNames,
 	Platform,
+	ExposeProto,
 	SortPackages,
 }
 
