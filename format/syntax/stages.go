@@ -137,6 +137,10 @@ type Stages struct {
 	Args map[string]string
 
 	at map[*Node]place
+	// shells is whether a stage so far has a SHELL instruction.
+	shells bool
+	// byName is the last stage so far of each name.
+	byName map[string]*Stage
 }
 
 type place struct {
@@ -167,6 +171,7 @@ func NewStages(f *File) *Stages {
 			sh = cur.start
 		case "shell":
 			sh = sh.set(n)
+			s.shells = s.shells || cur != nil
 		}
 		s.at[n] = place{cur, sh}
 		if cur != nil && n != cur.From {
@@ -199,11 +204,9 @@ func (s *Stages) newStage(f *File, n *Node, lex *shell.Lex, env *argEnv) *Stage 
 		}
 	}
 	// BuildKit matches the base, as expanded, against the stage names in
-	// lower case (dispatchStates.addState).
-	for _, e := range s.List {
-		if e.Name != "" && e.Name == st.Image {
-			st.Parent = e
-		}
+	// lower case (dispatchStates.addState): the last stage of that name.
+	if st.Image != "" {
+		st.Parent = s.byName[st.Image]
 	}
 	switch {
 	case f.Escape == '`':
@@ -219,23 +222,17 @@ func (s *Stages) newStage(f *File, n *Node, lex *shell.Lex, env *argEnv) *Stage 
 	if st.Parent != nil {
 		st.start = st.Parent.EndShell()
 		st.start.Windows = st.Windows
-	} else if st.Unsure && s.anyShell() {
+	} else if st.Unsure && s.shells {
 		st.start.Unsure = true
 	}
 	s.List = append(s.List, st)
-	return st
-}
-
-// anyShell reports whether a stage so far has a SHELL instruction.
-func (s *Stages) anyShell() bool {
-	for _, st := range s.List {
-		for _, n := range st.Nodes {
-			if n.Lowered.Keyword() == "shell" {
-				return true
-			}
+	if st.Name != "" {
+		if s.byName == nil {
+			s.byName = map[string]*Stage{}
 		}
+		s.byName[st.Name] = st
 	}
-	return false
+	return st
 }
 
 // WindowsImage reports whether an image name, as FROM gives it after ARG
