@@ -12,14 +12,23 @@
 //
 // The catalogue, in the order Apply runs it:
 //
-//	merge-runs     consecutive RUNs → one RUN
-//	add-to-copy    ADD → COPY
-//	exec-form      shell-form CMD/ENTRYPOINT → ["prog", "arg", …]
-//	key-value      legacy ENV k v / LABEL k v → k=v
-//	maintainer     MAINTAINER → LABEL org.opencontainers.image.authors
-//	stage-names    stage names → lower case, with their references
-//	platform       drop FROM --platform=$TARGETPLATFORM
-//	sort-packages  sort the package words of install commands
+//	drop-overridden  drop a CMD, ENTRYPOINT or HEALTHCHECK a later one overrides
+//	add-to-copy      ADD → COPY
+//	exec-form        shell-form CMD/ENTRYPOINT → ["prog", "arg", …]
+//	key-value        legacy ENV k v / LABEL k v → k=v
+//	maintainer       MAINTAINER → LABEL org.opencontainers.image.authors
+//	stage-names      stage names → lower case, with their references
+//	platform         drop FROM --platform=$TARGETPLATFORM
+//	expose-proto     EXPOSE 80/TCP → EXPOSE 80/tcp
+//	sort-packages    sort the package words of install commands
+//	merge-runs       consecutive RUNs → one RUN
+//
+// A site is safe when the file shows that the build stays the same but
+// for what Refactor.Changes says; it is unsafe when that hangs on what the
+// file cannot show (a base image's ENTRYPOINT, the build context's files).
+// Apply and Sites apply the safe sites and report the unsafe ones as
+// skips (Skip.Unsafe); Options.Unsafe applies them too (dfmt -r
+// --unsafe), and Options.Context gives the build context.
 //
 // A refactor works on format's lossless tree. It replaces the lines of
 // whole instructions, editing them in place where it can, so that the

@@ -30,8 +30,8 @@ CMD node server.js
 	// RUN npm ci
 	// COPY . /app
 	// CMD node server.js
-	// 4:1: merge-runs: skipped: not merged with the RUN at line 3: the RUN at line 3 changes shell state: it runs cd
 	// 6:1: exec-form: skipped: the base image node:22 may have an ENTRYPOINT, which would receive the words instead of /bin/sh -c and the text (unsafe: --unsafe applies it)
+	// 4:1: merge-runs: skipped: not merged with the RUN at line 3: the RUN at line 3 changes shell state: it runs cd
 }
 
 // With Unsafe, the sites that hang on what the file cannot show apply too:

@@ -224,21 +224,13 @@ func (f *file) execArgs(in *inst) (argv []string, at syntax.Span, why, unsafe st
 // image's own ENTRYPOINT is what the file cannot show: unsafe.
 func (f *file) entrypointInEffect(in *inst) (why, unsafe string) {
 	for st := in.stage; st != nil; st = st.Parent {
-		var ep *syntax.Node
-		for _, x := range st.Nodes {
-			if x.Lowered.Keyword() == "entrypoint" {
-				ep = x
-			}
-		}
-		if ep != nil {
-			return f.receivesCmd(ep), ""
+		if eps := f.stageNodes(st, "entrypoint"); len(eps) > 0 {
+			return f.receivesCmd(eps[len(eps)-1]), ""
 		}
 		if st.Parent != nil {
-			for _, x := range st.Parent.Nodes {
-				if c := onbuildOf(x); c != nil && c.Keyword() == "entrypoint" {
-					return fmt.Sprintf("the ONBUILD ENTRYPOINT at line %d, which runs in %s, receives CMD as its arguments",
-						x.Start+1, stageLabel(st)), ""
-				}
+			if obs := f.stageNodes(st.Parent, "onbuild entrypoint"); len(obs) > 0 {
+				return fmt.Sprintf("the ONBUILD ENTRYPOINT at line %d, which runs in %s, receives CMD as its arguments",
+					obs[0].Start+1, stageLabel(st)), ""
 			}
 			continue
 		}
@@ -323,34 +315,24 @@ func positional(prog *sh.File) string {
 // ENTRYPOINT of theirs stands between (with the ONBUILD CMDs that run
 // there).
 func (f *file) cmdInEffect(in *inst) string {
-	for _, x := range in.stage.Nodes {
-		if x.Lowered.Keyword() == "cmd" {
-			return fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", x.Start+1)
-		}
+	if cmds := f.stageNodes(in.stage, "cmd"); len(cmds) > 0 {
+		return fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", cmds[len(cmds)-1].Start+1)
 	}
-	for _, c := range f.stages.Children(in.stage) {
+	for _, c := range f.descendants(in.stage) {
 		reaches := true
 		for st := c; st != in.stage && reaches; st = st.Parent {
-			for _, x := range st.Nodes {
-				if x.Lowered.Keyword() == "entrypoint" {
-					reaches = false
-				}
-			}
+			reaches = len(f.stageNodes(st, "entrypoint")) == 0
 		}
 		if !reaches {
 			continue
 		}
-		for _, x := range c.Nodes {
-			if x.Lowered.Keyword() == "cmd" {
-				return fmt.Sprintf("the CMD at line %d, in %s built on this one, would become the entrypoint's arguments",
-					x.Start+1, stageLabel(c))
-			}
+		if cmds := f.stageNodes(c, "cmd"); len(cmds) > 0 {
+			return fmt.Sprintf("the CMD at line %d, in %s built on this one, would become the entrypoint's arguments",
+				cmds[len(cmds)-1].Start+1, stageLabel(c))
 		}
-		for _, x := range c.Parent.Nodes {
-			if o := onbuildOf(x); o != nil && o.Keyword() == "cmd" {
-				return fmt.Sprintf("the ONBUILD CMD at line %d, which runs in %s, would become the entrypoint's arguments",
-					x.Start+1, stageLabel(c))
-			}
+		if obs := f.stageNodes(c.Parent, "onbuild cmd"); len(obs) > 0 {
+			return fmt.Sprintf("the ONBUILD CMD at line %d, which runs in %s, would become the entrypoint's arguments",
+				obs[0].Start+1, stageLabel(c))
 		}
 	}
 	return ""

@@ -22,6 +22,13 @@ type file struct {
 	stages *syntax.Stages // the one model of stages and shells
 	opts   Options
 
+	// byKeyword indexes each stage's instructions by keyword (an ONBUILD
+	// trigger as "onbuild " and its keyword), built on first use by
+	// stageNodes, so that a question about a stage costs no walk of it.
+	byKeyword map[*syntax.Stage]map[string][]*syntax.Node
+	children  map[*syntax.Stage][]*syntax.Stage // the stages built directly on each
+	shellEnvs map[*syntax.Stage]shellEnvAt      // by firstShellEnv
+
 	name  string // the refactor running
 	sites []site
 	skips []Skip
@@ -97,6 +104,47 @@ func load(src []byte, opts Options) (*file, error) {
 		f.insts = append(f.insts, in)
 	}
 	return f, nil
+}
+
+// stageNodes are the instructions of stage st with keyword kw ("onbuild
+// cmd" for ONBUILD CMD triggers), in order.
+func (f *file) stageNodes(st *syntax.Stage, kw string) []*syntax.Node {
+	if f.byKeyword == nil {
+		f.byKeyword = map[*syntax.Stage]map[string][]*syntax.Node{}
+		f.children = map[*syntax.Stage][]*syntax.Stage{}
+		for _, s := range f.stages.List {
+			m := map[string][]*syntax.Node{}
+			for _, x := range s.Nodes {
+				k := x.Lowered.Keyword()
+				if c := onbuildOf(x); c != nil {
+					k = "onbuild " + c.Keyword()
+				}
+				m[k] = append(m[k], x)
+			}
+			f.byKeyword[s] = m
+			if s.Parent != nil {
+				f.children[s.Parent] = append(f.children[s.Parent], s)
+			}
+		}
+	}
+	return f.byKeyword[st][kw]
+}
+
+// descendants are the stages built on st, directly or through others, in
+// the file's order of them.
+func (f *file) descendants(st *syntax.Stage) []*syntax.Stage {
+	f.stageNodes(st, "")
+	var out []*syntax.Stage
+	var walk func(*syntax.Stage)
+	walk = func(s *syntax.Stage) {
+		for _, c := range f.children[s] {
+			out = append(out, c)
+			walk(c)
+		}
+	}
+	walk(st)
+	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
+	return out
 }
 
 // commentText is a comment line's text without its '#' and the blanks
@@ -260,6 +308,9 @@ func (f *file) replaceUnsafe(why, title string, start, end int, lines []string) 
 func (f *file) output() (out []byte, from []int) {
 	sites := slices.Clone(f.sites)
 	sort.Slice(sites, func(i, j int) bool { return sites[i].start < sites[j].start })
+	size := f.tree.LineOffset(len(f.tree.Lines)) // the whole file
+	out = make([]byte, 0, size+size/8)
+	from = make([]int, 0, len(f.tree.Lines))
 	if f.tree.BOM {
 		out = append(out, syntax.BOM...)
 	}

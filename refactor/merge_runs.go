@@ -172,10 +172,16 @@ func mergeRuns(f *file) {
 		}
 		return infos[in]
 	}
-	var group []*runInfo
+	// The group of RUNs being merged; each is read (runInfoOf, which parses
+	// its shell) only once it has a RUN to be merged with.
+	var group []*inst
 	flush := func() {
 		if len(group) > 1 {
-			f.merge(group)
+			infos := make([]*runInfo, len(group))
+			for i, in := range group {
+				infos[i] = info(in)
+			}
+			f.merge(infos)
 		}
 		group = nil
 	}
@@ -195,16 +201,16 @@ func mergeRuns(f *file) {
 		}
 		if prev == nil || prev.keyword != "run" || !f.onlyComments(prev, in) {
 			flush()
-			group = []*runInfo{info(in)}
+			group = []*inst{in}
 			continue
 		}
-		if why := f.joinable(info(prev), info(in), group); why != "" {
+		if why := f.joinable(info(prev), info(in), group[0]); why != "" {
 			f.skip(in, "not merged with the RUN at line %d: %s", prev.line(), why)
 			flush()
-			group = []*runInfo{info(in)}
+			group = []*inst{in}
 			continue
 		}
-		group = append(group, info(in))
+		group = append(group, in)
 	}
 	flush()
 }
@@ -228,9 +234,9 @@ func (f *file) onlyComments(a, b *inst) bool {
 	return true
 }
 
-// joinable says why RUN b cannot join the group that ends with a, or
-// returns "".
-func (f *file) joinable(a, b *runInfo, group []*runInfo) string {
+// joinable says why RUN b cannot join the group that starts with first
+// and ends with a, or returns "".
+func (f *file) joinable(a, b *runInfo, first *inst) string {
 	at := fmt.Sprintf("the RUN at line %d", a.in.line())
 	switch {
 	case b.why != "":
@@ -247,9 +253,9 @@ func (f *file) joinable(a, b *runInfo, group []*runInfo) string {
 			}
 		}
 	}
-	if len(group) > 0 && group[0] != nil {
-		if i := group[0].in.index; i > 0 {
-			if n := f.tree.Nodes[i-1]; n.Kind == syntax.CommentNode && n.End == group[0].in.node.Start {
+	if first != nil {
+		if i := first.index; i > 0 {
+			if n := f.tree.Nodes[i-1]; n.Kind == syntax.CommentNode && n.End == first.node.Start {
 				if w := commentText(f.tree.Lines[n.Start].Text); lintComment.MatchString(w) {
 					return fmt.Sprintf("the comment %q at line %d would then cover both", "# "+w, n.Start+1)
 				}

@@ -76,7 +76,6 @@ type Options struct {
 // All is the catalogue, in the order Apply runs it.
 var All = []*Refactor{
 	DropOverridden,
-	MergeRuns,
 	AddToCopy,
 	ExecForm,
 	KeyValue,
@@ -85,6 +84,7 @@ var All = []*Refactor{
 	Platform,
 	ExposeProto,
 	SortPackages,
+	MergeRuns,
 }
 
 // UnknownError is the error of Lookup for a name that is no refactor.
@@ -153,50 +153,96 @@ func (o Options) Apply(src []byte, names []string) (out []byte, skips []Skip, er
 
 // apply is Apply, which also returns, for each line of out, the index of
 // the input line it came from (nil when out is src).
+//
+// Each refactor reads the file as the ones before it left it. To keep
+// that linear in the file, the file is parsed again only when a refactor
+// needs it: the sites of several refactors wait (pending) and are written
+// at once as long as none touches the lines of another and none reads what
+// another changed. A refactor whose sites meet pending ones runs again on
+// the file with those written; merge-runs, which reads which instructions
+// are next to each other, always reads the file as written.
 func (o Options) apply(src []byte, names []string) (out []byte, skips []Skip, lineMap []int, err error) {
 	rs, err := Lookup(names)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	var input *syntax.File // the tree of src as given
-	var f *file            // src parsed, while no refactor has changed it
-	for _, r := range rs {
-		if f == nil {
-			f, err = load(src, o)
+	var f *file            // the parse of src
+	var pending []site     // sites on f not yet written
+	// write writes the pending sites to src; f is then stale.
+	write := func() {
+		if len(pending) == 0 {
+			return
 		}
-		if err != nil {
-			if lineMap != nil {
-				// A refactor broke the file: never hand that on.
-				return nil, nil, nil, fmt.Errorf("refactor %s: internal error: the result does not parse: %v", r.Name, err)
-			}
-			return nil, nil, nil, err
-		}
-		if input == nil {
-			input = f.tree
-		}
-		f.name, f.sites, f.skips = r.Name, nil, nil
-		r.run(f)
-		for _, s := range f.skips {
-			s.Line, s.Col = inputPos(f.tree, input, lineMap, s.Line, s.Col, false)
-			s.EndLine, s.EndCol = inputPos(f.tree, input, lineMap, s.EndLine, s.EndCol, true)
-			skips = append(skips, s)
-		}
-		if len(f.sites) == 0 {
-			continue // the next refactor reads the same file
-		}
+		f.sites = pending
 		next, from := f.output()
 		newMap := make([]int, len(from))
 		for i, l := range from {
 			newMap[i] = origLine(lineMap, l)
 		}
-		lineMap, src, f = newMap, next, nil
+		lineMap, src, f, pending = newMap, next, nil, nil
 	}
-	if lineMap != nil && f == nil {
-		if _, err := load(src, o); err != nil {
-			return nil, nil, nil, fmt.Errorf("internal error: the refactored file does not parse: %v", err)
+	for _, r := range rs {
+		if r == MergeRuns {
+			write()
+		}
+		for {
+			if f == nil {
+				f, err = load(src, o)
+			}
+			if err != nil {
+				if lineMap != nil {
+					// A refactor broke the file: never hand that on.
+					return nil, nil, nil, fmt.Errorf("refactor %s: internal error: the result does not parse: %v", r.Name, err)
+				}
+				return nil, nil, nil, err
+			}
+			if input == nil {
+				input = f.tree
+			}
+			f.name, f.sites, f.skips = r.Name, nil, nil
+			r.run(f)
+			if len(pending) > 0 && overlap(pending, f.sites) {
+				write() // and run r again on the result
+				continue
+			}
+			break
+		}
+		for _, s := range f.skips {
+			s.Line, s.Col = inputPos(f.tree, input, lineMap, s.Line, s.Col, false)
+			s.EndLine, s.EndCol = inputPos(f.tree, input, lineMap, s.EndLine, s.EndCol, true)
+			skips = append(skips, s)
+		}
+		pending = append(pending, f.sites...)
+	}
+	if len(pending) > 0 {
+		write()
+		if pf := syntax.Parse(src); pf.Err != nil {
+			return nil, nil, nil, fmt.Errorf("internal error: the refactored file does not parse: %v", pf.Err)
 		}
 	}
 	return src, skips, lineMap, nil
+}
+
+// overlap reports whether a site of b touches the lines of a site of a.
+// The sites of each do not overlap one another.
+func overlap(a, b []site) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	byStart := func(x, y site) int { return x.start - y.start }
+	slices.SortFunc(a, byStart)
+	slices.SortFunc(b, byStart)
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		x, y := a[i], b[j]
+		switch {
+		case x.end <= y.start:
+			i++
+		case y.end <= x.start:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // origLine is the input line that line (an index into the current text)

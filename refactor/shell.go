@@ -112,19 +112,45 @@ var shellEnv = map[string]bool{"BASH_ENV": true, "SHELLOPTS": true, "BASHOPTS": 
 // what the file cannot show, and is taken to set none.
 func (f *file) shellEnvSet(in *inst) string {
 	for st := in.stage; st != nil; st = st.Parent {
-		for _, x := range st.Nodes {
-			if x == in.node {
-				break
-			}
-			for _, k := range setVars(x.Lowered) {
-				if shellEnv[k] {
-					return fmt.Sprintf("the %s at line %d sets %s, which the shell reads as it starts",
-						strings.ToUpper(x.Lowered.Keyword()), x.Start+1, k)
-				}
-			}
+		if x, k := f.firstShellEnv(st); x != nil && (st != in.stage || x.Start < in.node.Start) {
+			return fmt.Sprintf("the %s at line %d sets %s, which the shell reads as it starts",
+				strings.ToUpper(x.Lowered.Keyword()), x.Start+1, k)
 		}
 	}
 	return ""
+}
+
+// firstShellEnv is the first ENV or ARG of stage st that sets a variable
+// of shellEnv, and that variable, or nil.
+func (f *file) firstShellEnv(st *syntax.Stage) (*syntax.Node, string) {
+	if f.shellEnvs == nil {
+		f.shellEnvs = map[*syntax.Stage]shellEnvAt{}
+	}
+	if at, ok := f.shellEnvs[st]; ok {
+		return at.node, at.name
+	}
+	var at shellEnvAt
+	for _, x := range st.Nodes {
+		if kw := x.Lowered.Keyword(); kw != "env" && kw != "arg" {
+			continue
+		}
+		for _, k := range setVars(x.Lowered) {
+			if shellEnv[k] && at.node == nil {
+				at = shellEnvAt{x, k}
+			}
+		}
+		if at.node != nil {
+			break
+		}
+	}
+	f.shellEnvs[st] = at
+	return at.node, at.name
+}
+
+// shellEnvAt is where a stage first sets a variable of shellEnv.
+type shellEnvAt struct {
+	node *syntax.Node
+	name string
 }
 
 // setVars are the names an ENV or ARG instruction sets.

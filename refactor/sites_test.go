@@ -156,17 +156,17 @@ func TestSites(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Site{{
-		Name:  "merge-runs",
-		Title: "Merge with the next RUN",
-		Start: at(13, 2, 1),
-		End:   at(52, 5, 9),
-		Text:  "RUN apk add b \\\r\n    a \\\r\n# why\r\n&& make",
-	}, {
 		Name:  "sort-packages",
 		Title: "Sort the packages",
 		Start: at(13, 2, 1),
 		End:   at(35, 3, 6),
 		Text:  "RUN apk add a \\\r\n    b",
+	}, {
+		Name:  "merge-runs",
+		Title: "Merge with the next RUN",
+		Start: at(13, 2, 1),
+		End:   at(52, 5, 9),
+		Text:  "RUN apk add b \\\r\n    a \\\r\n# why\r\n&& make",
 	}}
 	if !reflect.DeepEqual(sites, want) {
 		t.Errorf("sites:\n%+v\nwant:\n%+v", sites, want)

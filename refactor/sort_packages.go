@@ -104,16 +104,38 @@ var pkgManagers = map[string]*pkgManager{
 // mentionsInstall is a cheap test for a RUN worth parsing.
 var mentionsInstall = regexp.MustCompile(`\b(apt-get|apt|apk|dnf|yum|microdnf|tdnf)\b`)
 
+// mentions reports whether text names a package manager (mentionsInstall),
+// with a cheaper look first.
+func mentions(text string) bool {
+	return (strings.Contains(text, "ap") || strings.Contains(text, "dnf") || strings.Contains(text, "yum")) &&
+		mentionsInstall.MatchString(text)
+}
+
 // plainPackage is a package word that may move: a name, perhaps with a
 // version pin, architecture or release, but no glob, quote, $ or escape,
 // and not apt's "name-" (remove).
 var plainPackage = regexp.MustCompile(`^[A-Za-z0-9@_][A-Za-z0-9._+:~=/@-]*$`)
 
+// isPlainPackage is plainPackage.MatchString(w), without the regexp's
+// cost on every word of every install command.
+func isPlainPackage(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '@' || c == '_':
+		case i > 0 && strings.IndexByte("._+:~=/-", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return w != ""
+}
+
 func sortPackages(f *file) {
 	for _, in := range f.insts {
 		if c := in.onbuild(); c != nil && c.Keyword() == "run" {
 			// The trigger's command, which lies in the ONBUILD's text.
-			if mentionsInstall.MatchString(in.text[c.Cmd.Args.S:c.Cmd.Args.E]) {
+			if mentions(in.text[c.Cmd.Args.S:c.Cmd.Args.E]) {
 				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			}
 			continue
@@ -121,14 +143,16 @@ func sortPackages(f *file) {
 		if in.keyword != "run" || in.lowered.JSON || in.lowered.Next == nil {
 			continue
 		}
-		inBody := slices.ContainsFunc(in.lowered.Heredocs, func(h syntax.Heredoc) bool {
-			return mentionsInstall.MatchString(h.Content)
-		})
-		if !inBody && !mentionsInstall.MatchString(in.args()) || f.common(in) {
+		if len(in.lowered.Heredocs) > 0 {
+			if slices.ContainsFunc(in.lowered.Heredocs, func(h syntax.Heredoc) bool { return mentions(h.Content) }) ||
+				mentions(in.args()) {
+				if !f.common(in) {
+					f.skip(in, "the RUN has a heredoc, whose body is kept byte for byte")
+				}
+			}
 			continue
 		}
-		if len(in.lowered.Heredocs) > 0 {
-			f.skip(in, "the RUN has a heredoc, whose body is kept byte for byte")
+		if !mentions(in.args()) || f.common(in) {
 			continue
 		}
 		if why := shellProblem(in, false); why != "" {
@@ -197,8 +221,10 @@ func sortPackages(f *file) {
 		lines, err := f.rewrite(in, edits)
 		if err == nil {
 			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				// The words move within their lines: the text is the one
+				// wanted to the byte, or else must parse to its program.
 				return n.Keyword() == "run" && !n.JSON && slices.Equal(n.Flags, in.lowered.Flags) &&
-					n.Next != nil && sameProgram(n.Next.Value, wantText)
+					n.Next != nil && (n.Next.Value == wantText || sameProgram(n.Next.Value, wantText))
 			})
 		}
 		if err != nil {
@@ -262,7 +288,7 @@ func packageSlots(m *pkgManager, args []*sh.Word) (slots []*sh.Word, bad *sh.Wor
 			sub = true
 			continue
 		}
-		if ok && plainPackage.MatchString(w) && !strings.HasSuffix(w, "-") && isLitOnly(args[i]) {
+		if ok && isPlainPackage(w) && !strings.HasSuffix(w, "-") && isLitOnly(args[i]) {
 			slots = append(slots, args[i])
 		}
 	}
