@@ -104,7 +104,7 @@ func TestCorpus(t *testing.T) {
 					results[i] = fileResult{rel: rel, runs: []corpusRun{{fails: []string{err.Error()}}}}
 					continue
 				}
-				results[i] = fileResult{rel: rel, runs: corpusFile(src)}
+				results[i] = fileResult{rel: rel, runs: corpusFile(src, filepath.Dir(files[i]))}
 			}
 		}()
 	}
@@ -174,8 +174,11 @@ func TestCorpus(t *testing.T) {
 	t.Log("\n" + b.String())
 }
 
-// corpusFile runs each refactor, then all of them, on one file.
-func corpusFile(src []byte) []corpusRun {
+// corpusFile runs each refactor, then all of them, on one file, in the
+// folder dir. Each refactor also runs with --unsafe (the folder taken for
+// the build context), which must keep the build too, as far as the file
+// shows; the figures are those of the safe run.
+func corpusFile(src []byte, dir string) []corpusRun {
 	runs := make([]corpusRun, len(All)+1)
 	fmtIdem := formatIdempotent(src)
 	for k, r := range All {
@@ -204,6 +207,14 @@ func corpusFile(src []byte) []corpusRun {
 		if run.sites > 0 {
 			if err := checkBuild(r.Name, src, out, Options{}); err != nil {
 				fail("%v", err)
+			}
+		}
+		unsafe := Options{Unsafe: true, Dir: dir}
+		if uout, _, err := unsafe.Apply(src, []string{r.Name}); err != nil {
+			fail("--unsafe: Apply: %v", err)
+		} else if !bytes.Equal(uout, out) {
+			if err := checkBuild(r.Name, src, uout, unsafe); err != nil {
+				fail("--unsafe: %v", err)
 			}
 		}
 	}
