@@ -269,7 +269,81 @@ func formatIdempotent(src []byte) bool {
 // same text but where the refactor's allowed changes account for the
 // difference, each checked to mean the same.
 func checkBuild(name string, src, out []byte, o Options) error {
+	if name == "drop-overridden" {
+		return checkDrop(src, out)
+	}
 	return formattest.SameBuild(src, out, formattest.ExactText(), formattest.Allow(allowed(name, o)))
+}
+
+// checkDrop checks drop-overridden's change, which only removes lines:
+// out is src less some of its lines (matched from the end, as the
+// instructions dropped are the earlier of two alike), and each run of
+// lines removed is one whole instruction, a CMD, ENTRYPOINT or
+// HEALTHCHECK that BuildKit's instructions package takes, with one of its
+// kind after it in its stage, and no comment line. (SameBuild would pair
+// two identical CMDs the other way round.)
+func checkDrop(src, out []byte) error {
+	if bytes.Equal(src, out) {
+		return nil
+	}
+	a, b := strings.SplitAfter(string(src), "\n"), strings.SplitAfter(string(out), "\n")
+	removed := make([]bool, len(a))
+	j := len(b) - 1
+	for i := len(a) - 1; i >= 0; i-- {
+		if j >= 0 && a[i] == b[j] {
+			j--
+			continue
+		}
+		removed[i] = true
+	}
+	if j >= 0 {
+		return fmt.Errorf("out is not src less some lines: out line %d", j+1)
+	}
+	res, err := formattest.BuildKitParse(src)
+	if err != nil {
+		return err
+	}
+	nodes := res.AST.Children
+	covered := make([]bool, len(a))
+	for k, n := range nodes {
+		first, last := n.StartLine-1, n.EndLine-1
+		if !removed[first] {
+			continue
+		}
+		kw := strings.ToLower(n.Value)
+		if kw != "cmd" && kw != "entrypoint" && kw != "healthcheck" {
+			return fmt.Errorf("line %d: a %s was dropped", n.StartLine, kw)
+		}
+		if _, err := instructions.ParseInstruction(n); err != nil {
+			return fmt.Errorf("line %d: the %s dropped is one BuildKit rejects: %v", n.StartLine, kw, err)
+		}
+		later := false
+		for _, x := range nodes[k+1:] {
+			v := strings.ToLower(x.Value)
+			if v == "from" {
+				break
+			}
+			if v == kw {
+				later = true
+				break
+			}
+		}
+		if !later {
+			return fmt.Errorf("line %d: the %s dropped is the last of its stage", n.StartLine, kw)
+		}
+		for l := first; l <= last; l++ {
+			if !removed[l] || strings.HasPrefix(strings.TrimSpace(a[l]), "#") {
+				return fmt.Errorf("line %d: not the whole %s was dropped, or a comment with it", l+1, kw)
+			}
+			covered[l] = true
+		}
+	}
+	for l, r := range removed {
+		if r && !covered[l] {
+			return fmt.Errorf("line %d was removed, and is no instruction dropped", l+1)
+		}
+	}
+	return nil
 }
 
 // checkEachBuild runs each refactor of names on its own on src and checks
@@ -295,15 +369,13 @@ func checkEachBuild(src []byte, names []string, o Options) error {
 
 // allowed is what refactor name, run with o, may change, as BuildKit's
 // instructions package reads the instructions: see allowedStage,
-// allowedChange, allowedMerge and allowedDrop.
+// allowedChange and allowedMerge.
 func allowed(name string, o Options) formattest.AllowFunc {
 	return func(in, out []formattest.Instruction) (int, int, error) {
 		x, y := in[0], out[0]
 		switch {
 		case name == "merge-runs":
 			return allowedMerge(in, out)
-		case name == "drop-overridden":
-			return allowedDrop(in, out)
 		case x.Stage != nil && y.Stage != nil:
 			if err := allowedStage(name, x.Stage, y.Stage); err != nil {
 				return 0, 0, err
@@ -672,48 +744,6 @@ func noArchive(p string) error {
 		}
 	}
 	return nil
-}
-
-// allowedDrop checks drop-overridden's change: CMD, ENTRYPOINT or
-// HEALTHCHECK instructions of in, each followed by one of its kind in the
-// same stage, are gone, and what follows them is out[0].
-func allowedDrop(in, out []formattest.Instruction) (int, int, error) {
-	// The one dropped must be one BuildKit's instructions package takes
-	// (a build that failed on it would no longer fail); the one after it
-	// need not be.
-	kind := func(x formattest.Instruction) string {
-		switch v := strings.ToLower(x.Node.Value); v {
-		case "cmd", "entrypoint", "healthcheck":
-			return v
-		}
-		return ""
-	}
-	k := 0
-	for ; k < len(in); k++ {
-		kd := kind(in[k])
-		if kd == "" || in[k].Command == nil {
-			break
-		}
-		later := false
-		for _, x := range in[k+1:] {
-			if strings.EqualFold(x.Node.Value, "from") {
-				break
-			}
-			if kind(x) == kd {
-				later = true
-				break
-			}
-		}
-		if !later {
-			break
-		}
-		// The next one is out[0] as written (its command holds its place
-		// in the file, which the drop moved).
-		if next := in[k+1]; next.Node.Original == out[0].Node.Original && (next.Command == nil) == (out[0].Command == nil) {
-			return k + 2, 1, nil
-		}
-	}
-	return 0, 0, fmt.Errorf("drop-overridden: not overridden instructions dropped")
 }
 
 // allowedMerge checks merge-runs' change: a run of consecutive RUNs of in
