@@ -23,13 +23,10 @@ package refactor
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/dfmt/dfmt/format"
@@ -66,17 +63,7 @@ type leftWarning struct {
 }
 
 func TestChecksCorpus(t *testing.T) {
-	root := formattest.CorpusDir(t)
-	var files []string
-	err := filepath.WalkDir(filepath.Join(root, "valid"), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, files := corpusFiles(t)
 	modes := []struct {
 		name string
 		opts func(path string) Options
@@ -90,36 +77,23 @@ func TestChecksCorpus(t *testing.T) {
 		runs    []checksRun
 	}
 	results := make([]result, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				src, err := os.ReadFile(files[i])
-				if err != nil || bytes.Contains(src, []byte("{{")) || bytes.Contains(src, []byte("%%")) {
-					results[i].skipped = true
-					continue
-				}
-				ws, err := formattest.Lint(src)
-				if err != nil {
-					results[i].skipped = true // the checks cannot convert it
-					continue
-				}
-				res := result{before: countRules(ws)}
-				for _, m := range modes {
-					res.runs = append(res.runs, checksFile(src, m.opts(files[i]), res.before))
-				}
-				results[i] = res
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(files), func(i int) {
+		src, err := os.ReadFile(files[i])
+		if err != nil || bytes.Contains(src, []byte("{{")) || bytes.Contains(src, []byte("%%")) {
+			results[i].skipped = true
+			return
+		}
+		ws, err := formattest.Lint(src)
+		if err != nil {
+			results[i].skipped = true // the checks cannot convert it
+			return
+		}
+		res := result{before: countRules(ws)}
+		for _, m := range modes {
+			res.runs = append(res.runs, checksFile(src, m.opts(files[i]), res.before))
+		}
+		results[i] = res
+	})
 
 	list := os.Getenv("DFMT_CHECKS_LIST") != ""
 	rules := map[string]bool{}

@@ -68,51 +68,21 @@ type corpusRun struct {
 }
 
 func TestCorpus(t *testing.T) {
-	root := formattest.CorpusDir(t)
-	var files []string
-	err := filepath.WalkDir(filepath.Join(root, "valid"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no files under %s", filepath.Join(root, "valid"))
-	}
-
+	root, files := corpusFiles(t)
 	type fileResult struct {
 		rel  string
 		runs []corpusRun // one per refactor, then one for all of them
 	}
 	results := make([]fileResult, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				rel, _ := filepath.Rel(root, files[i])
-				src, err := os.ReadFile(files[i])
-				if err != nil {
-					results[i] = fileResult{rel: rel, runs: []corpusRun{{fails: []string{err.Error()}}}}
-					continue
-				}
-				results[i] = fileResult{rel: rel, runs: corpusFile(src, filepath.Dir(files[i]))}
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(files), func(i int) {
+		rel, _ := filepath.Rel(root, files[i])
+		src, err := os.ReadFile(files[i])
+		if err != nil {
+			results[i] = fileResult{rel: rel, runs: []corpusRun{{fails: []string{err.Error()}}}}
+			return
+		}
+		results[i] = fileResult{rel: rel, runs: corpusFile(src, filepath.Dir(files[i]))}
+	})
 
 	type stat struct {
 		sites, files, refused int
@@ -172,6 +142,46 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	t.Log("\n" + b.String())
+}
+
+// corpusFiles are the files of $DFMT_CORPUS/valid (the test is skipped
+// without it), and root is $DFMT_CORPUS.
+func corpusFiles(t *testing.T) (root string, files []string) {
+	root = formattest.CorpusDir(t)
+	err := filepath.WalkDir(filepath.Join(root, "valid"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatalf("no files under %s", filepath.Join(root, "valid"))
+	}
+	return root, files
+}
+
+// parallel calls fn(i) for each i below n, on as many goroutines as
+// GOMAXPROCS.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // corpusFile runs each refactor, then all of them, on one file, in the

@@ -3,18 +3,14 @@ package refactor
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"sort"
-	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
 
-	"github.com/dfmt/dfmt/format/formattest"
 	"github.com/dfmt/dfmt/format/syntax"
 )
 
@@ -106,38 +102,15 @@ func TestSitesGolden(t *testing.T) {
 // TestSitesCorpus checks Sites against Apply on every file of the
 // corpus (DFMT_CORPUS) that BuildKit accepts, for every refactor.
 func TestSitesCorpus(t *testing.T) {
-	root := formattest.CorpusDir(t)
-	var files []string
-	err := filepath.WalkDir(filepath.Join(root, "valid"), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, files := corpusFiles(t)
 	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				src, err := os.ReadFile(files[i])
-				if err == nil {
-					err = sitesAgree(src)
-				}
-				errs[i] = err
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel(len(files), func(i int) {
+		src, err := os.ReadFile(files[i])
+		if err == nil {
+			err = sitesAgree(src)
+		}
+		errs[i] = err
+	})
 	n := 0
 	for i, err := range errs {
 		if err != nil {
