@@ -143,7 +143,7 @@ func lineEdits(x *lineIndex, next string) []textEdit {
 			start, repl = -1, repl[:0]
 		}
 	}
-	for _, l := range diffLines(x.text, next) {
+	for _, l := range anchoredDiff(x.text, next) {
 		switch l.kind {
 		case ' ':
 			flush()
@@ -254,4 +254,150 @@ func pieces(f *syntax.File) []lineSpan {
 		}
 	}
 	return append(ps, lineSpan{prev, len(f.Lines)})
+}
+
+// smallDiff bounds the product of the lengths of the runs of lines that
+// anchoredDiff diffs by lcsDiff, whose time and memory it is.
+const smallDiff = 50_000
+
+// anchoredDiff is the line diff of a and b, as diffLines returns it, in
+// time close to linear for what formatting does to a file: many small
+// changes spread over it, which make the plain diff's cost grow with
+// their number times the file's length. Lines that occur once in each
+// side, in the same order, anchor the diff (as in patience diff); the
+// short runs between anchors are diffed by lcsDiff.
+func anchoredDiff(a, b string) []diffLine {
+	al, bl := splitLines(a), splitLines(b)
+	out := make([]diffLine, 0, max(len(al), len(bl))+16)
+	return diffRange(out, al, bl)
+}
+
+func diffRange(out []diffLine, a, b []string) []diffLine {
+	head := 0
+	for head < len(a) && head < len(b) && a[head] == b[head] {
+		out = append(out, diffLine{' ', a[head]})
+		head++
+	}
+	a, b = a[head:], b[head:]
+	tail := 0
+	for tail < len(a) && tail < len(b) && a[len(a)-1-tail] == b[len(b)-1-tail] {
+		tail++
+	}
+	same := a[len(a)-tail:]
+	a, b = a[:len(a)-tail], b[:len(b)-tail]
+	switch anchors := uniqueAnchors(a, b); {
+	case len(anchors) > 0:
+		i, j := 0, 0
+		for _, k := range anchors {
+			out = diffRange(out, a[i:k[0]], b[j:k[1]])
+			out = append(out, diffLine{' ', a[k[0]]})
+			i, j = k[0]+1, k[1]+1
+		}
+		out = diffRange(out, a[i:], b[j:])
+	case len(a)*len(b) <= smallDiff:
+		out = lcsDiff(out, a, b)
+	default:
+		// No line to hold on to, and too many to diff: replace them
+		// all, which is right if not minimal.
+		for _, l := range a {
+			out = append(out, diffLine{'-', l})
+		}
+		for _, l := range b {
+			out = append(out, diffLine{'+', l})
+		}
+	}
+	for _, l := range same {
+		out = append(out, diffLine{' ', l})
+	}
+	return out
+}
+
+// uniqueAnchors returns the pairs (i, j) with a[i] == b[j] a line that
+// occurs once in a and once in b, as many of them as keep the same order
+// in both (a longest increasing run of j, by patience sorting).
+func uniqueAnchors(a, b []string) [][2]int {
+	if len(a) == 0 || len(b) == 0 {
+		return nil
+	}
+	type seen struct{ na, nb, i, j int }
+	count := make(map[string]*seen, len(a))
+	for i, l := range a {
+		s := count[l]
+		if s == nil {
+			s = &seen{}
+			count[l] = s
+		}
+		s.na++
+		s.i = i
+	}
+	for j, l := range b {
+		if s := count[l]; s != nil {
+			s.nb++
+			s.j = j
+		}
+	}
+	var pairs [][2]int
+	for i, l := range a {
+		if s := count[l]; s.na == 1 && s.nb == 1 {
+			pairs = append(pairs, [2]int{i, s.j})
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	// Patience sorting: tops[k] is the pair ending the best run of
+	// length k+1 found so far; prev links each pair to the one before it.
+	var tops []int
+	prev := make([]int, len(pairs))
+	for p, pr := range pairs {
+		k := sort.Search(len(tops), func(k int) bool { return pairs[tops[k]][1] > pr[1] })
+		prev[p] = -1
+		if k > 0 {
+			prev[p] = tops[k-1]
+		}
+		if k == len(tops) {
+			tops = append(tops, p)
+		} else {
+			tops[k] = p
+		}
+	}
+	run := make([][2]int, len(tops))
+	for p, k := tops[len(tops)-1], len(tops)-1; p >= 0; p, k = prev[p], k-1 {
+		run[k] = pairs[p]
+	}
+	return run
+}
+
+// lcsDiff appends the diff of a and b by their longest common
+// subsequence, in time and memory proportional to len(a)*len(b).
+func lcsDiff(out []diffLine, a, b []string) []diffLine {
+	n, m := len(a), len(b)
+	w := m + 1
+	// lcs[i*w+j] is the length of the longest common subsequence of
+	// a[i:] and b[j:].
+	lcs := make([]int32, (n+1)*w)
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i*w+j] = lcs[(i+1)*w+j+1] + 1
+			} else {
+				lcs[i*w+j] = max(lcs[(i+1)*w+j], lcs[i*w+j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && a[i] == b[j]:
+			out = append(out, diffLine{' ', a[i]})
+			i, j = i+1, j+1
+		case j == m || (i < n && lcs[(i+1)*w+j] >= lcs[i*w+j+1]):
+			out = append(out, diffLine{'-', a[i]})
+			i++
+		default:
+			out = append(out, diffLine{'+', b[j]})
+			j++
+		}
+	}
+	return out
 }
