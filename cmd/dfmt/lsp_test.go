@@ -504,7 +504,7 @@ func TestLSPFormattingMinimal(t *testing.T) {
 		"CMD [\"sh\"]\n"
 	src = strings.Replace(src, "ENV A=1", "env A=1", 1)
 	c := startLSP(t)
-	c.initialize(nil, nil)
+	c.initialize(nil, map[string]any{"hints": false}) // no hint to merge the RUNs
 	if d := c.open(untitled, src); len(d) != 0 {
 		t.Errorf("diagnostics of a good file: %+v", d)
 	}
@@ -813,10 +813,17 @@ func TestFormatLines(t *testing.T) {
 
 // goldenInputs are the inputs of the formatter's golden tests.
 func goldenInputs(t testing.TB) []string {
+	return archiveInputs(t, "../../testdata/golden/*.txtar")
+}
+
+// archiveInputs are the "in" (or "in.crlf") files of the txtar archives
+// that match glob, decoded as the golden tests decode them (see
+// format/golden_test.go: "<BOM>", "<CR>", a last line "<NOEOL>").
+func archiveInputs(t testing.TB, glob string) []string {
 	t.Helper()
-	paths, err := filepath.Glob("../../testdata/golden/*.txtar")
+	paths, err := filepath.Glob(glob)
 	if err != nil || len(paths) == 0 {
-		t.Fatalf("no golden archives: %v", err)
+		t.Fatalf("no archives %s: %v", glob, err)
 	}
 	var srcs []string
 	for _, p := range paths {
@@ -824,14 +831,31 @@ func goldenInputs(t testing.TB) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, in, ok := strings.Cut(string(data), "\n-- in --\n")
+		text := "\n" + string(data)
+		crlf := false
+		_, in, ok := strings.Cut(text, "\n-- in --\n")
+		if !ok {
+			_, in, ok = strings.Cut(text, "\n-- in.crlf --\n")
+			crlf = true
+		}
 		if !ok {
 			continue
 		}
-		if i := strings.Index(in, "\n-- "); i >= 0 {
-			in = in[:i+1]
+		if i := strings.Index("\n"+in, "\n-- "); i >= 0 {
+			in = in[:i]
 		}
-		in = strings.ReplaceAll(in, "<BOM>", "\ufeff")
+		if in == "<NOEOL>\n" {
+			in = ""
+		} else if rest, ok := strings.CutSuffix(in, "\n<NOEOL>\n"); ok {
+			in = rest
+		}
+		if crlf {
+			in = strings.ReplaceAll(in, "\n", "\r\n")
+		}
+		in = strings.ReplaceAll(in, "<CR>", "\r")
+		if rest, ok := strings.CutPrefix(in, "<BOM>"); ok {
+			in = "\ufeff" + rest
+		}
 		srcs = append(srcs, in)
 	}
 	return srcs
@@ -946,8 +970,8 @@ func TestLSPErrors(t *testing.T) {
 
 func TestLSPInitializationOptions(t *testing.T) {
 	c := startLSP(t)
-	c.fails("initialize", map[string]any{"capabilities": map[string]any{}, "initializationOptions": map[string]any{"unsafe": "yes"}}, codeInvalidParams)
+	c.fails("initialize", map[string]any{"capabilities": map[string]any{}, "initializationOptions": map[string]any{"hints": "no"}}, codeInvalidParams)
 	// The failed initialize leaves the server uninitialized: it may be
 	// tried again.
-	c.initialize(nil, map[string]any{"unsafe": true, "hints": false, "other": 1})
+	c.initialize(nil, map[string]any{"hints": false, "other": 1})
 }

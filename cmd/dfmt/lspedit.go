@@ -195,11 +195,6 @@ func applyEdits(x *lineIndex, edits []textEdit) string {
 // so any mix of formatted and unformatted instructions builds the same.
 func formatLines(src, formatted string, from, to int) (string, error) {
 	f := syntax.Parse([]byte(src))
-	g := syntax.Parse([]byte(formatted))
-	fp, gp := pieces(f), pieces(g)
-	if len(fp) != len(gp) {
-		return "", fmt.Errorf("the formatted text has %d instructions where the document has %d", len(gp)/2, len(fp)/2)
-	}
 	first := f.Position(from).Line - 1
 	if to > from && f.Position(to).Col == 1 {
 		// A range that ends at the start of a line, as a selection of
@@ -207,9 +202,20 @@ func formatLines(src, formatted string, from, to int) (string, error) {
 		to--
 	}
 	last := f.Position(to).Line - 1
+	return formatPieces(f, formatted, func(p lineSpan) bool {
+		return p.start <= last && p.end-1 >= first
+	})
+}
 
+// formatPieces returns f's text with the pieces (see pieces) for which want
+// is true as formatted, f's text formatted, has them.
+func formatPieces(f *syntax.File, formatted string, want func(lineSpan) bool) (string, error) {
+	g := syntax.Parse([]byte(formatted))
+	fp, gp := pieces(f), pieces(g)
+	if len(fp) != len(gp) {
+		return "", fmt.Errorf("the formatted text has %d instructions where the document has %d", len(gp)/2, len(fp)/2)
+	}
 	var b strings.Builder
-	b.Grow(len(src))
 	if f.BOM {
 		b.WriteString(syntax.BOM)
 	}
@@ -225,7 +231,7 @@ func formatLines(src, formatted string, from, to int) (string, error) {
 		}
 	}
 	for i, p := range fp {
-		if p.start < p.end && p.start <= last && p.end-1 >= first {
+		if p.start < p.end && want(p) {
 			write(g.Lines[gp[i].start:gp[i].end])
 		} else {
 			write(f.Lines[p.start:p.end])
