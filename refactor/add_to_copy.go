@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // AddToCopy turns ADD into COPY where ADD could do nothing that COPY
@@ -39,89 +41,116 @@ var gitSource = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:|\.git(#.*)?
 
 func addToCopy(f *file) {
 	for _, in := range f.insts {
-		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "add") {
+		if c := in.onbuild(); c != nil && c.Keyword() == "add" {
 			f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			continue
 		}
-		if in.kw != "add" || f.common(in) {
+		if in.keyword != "add" || f.common(in) {
 			continue
 		}
-		drop, why := addCheck(in)
+		drop, at, why := addCheck(in)
 		if why != "" {
-			f.skip(in, "%s", why)
+			f.skipAt(in, at, "%s", why)
 			continue
 		}
-		eds := []edit{{in.p.kw.s, in.p.kw.e, "COPY"}}
-		flags := slices.Clone(in.low.Flags)
+		edits := []edit{{in.cmd.Keyword.S, in.cmd.Keyword.E, "COPY"}}
+		flags := slices.Clone(in.lowered.Flags)
 		if drop >= 0 {
-			prev := in.p.kw.e
+			prev := in.cmd.Keyword.E
 			if drop > 0 {
-				prev = in.p.flags[drop-1].e
+				prev = in.cmd.Flags[drop-1].E
 			}
-			next := in.p.args.s
-			if drop+1 < len(in.p.flags) {
-				next = in.p.flags[drop+1].s
+			next := in.cmd.Args.S
+			if drop+1 < len(in.cmd.Flags) {
+				next = in.cmd.Flags[drop+1].S
 			}
-			eds = append(eds, in.drop(in.p.flags[drop].s, in.p.flags[drop].e, prev, next))
+			edits = append(edits, f.drop(in, in.cmd.Flags[drop].S, in.cmd.Flags[drop].E, prev, next))
 			flags = slices.Delete(flags, drop, drop+1)
 		}
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, "copy") && slices.Equal(n.Flags, flags) &&
-					n.JSON == in.low.JSON && slices.Equal(n.Args(), in.low.Args()) &&
-					slices.Equal(n.Heredocs, in.low.Heredocs)
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				return n.Keyword() == "copy" && slices.Equal(n.Flags, flags) &&
+					n.JSON == in.lowered.JSON && slices.Equal(n.Args(), in.lowered.Args()) &&
+					slices.Equal(n.Heredocs, in.lowered.Heredocs)
 			})
 		}
 		if err != nil {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Use COPY instead of ADD", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
 // addCheck decides whether an ADD may become a COPY. drop is the index of
-// an --unpack=false flag to remove, or -1; why is the reason it may not.
-func addCheck(in *inst) (drop int, why string) {
-	drop = -1
-	for i, fl := range in.low.Flags {
+// an --unpack=false flag to remove, or -1; why is the reason it may not,
+// and at the flag, source or keyword the reason concerns.
+func addCheck(in *inst) (drop int, at syntax.Span, why string) {
+	drop, at = -1, in.cmd.Keyword
+	for i, fl := range in.lowered.Flags {
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(fl, "--"), "=")
+		at := in.cmd.Flags[i]
 		switch name {
 		case "chown", "chmod", "link", "exclude":
 		case "checksum", "keep-git-dir":
-			return -1, fmt.Sprintf("--%s is a flag only ADD takes", name)
+			return -1, at, fmt.Sprintf("--%s is a flag only ADD takes", name)
 		case "unpack":
 			if !hasVal || !strings.EqualFold(val, "false") {
-				return -1, "--unpack asks ADD to unpack archives"
+				return -1, at, "--unpack asks ADD to unpack archives"
 			}
 			drop = i
 		default:
-			return -1, fmt.Sprintf("--%s is not a flag COPY takes", name)
+			return -1, at, fmt.Sprintf("--%s is not a flag COPY takes", name)
 		}
 	}
-	args := in.low.Args()
+	args := in.lowered.Args()
 	if len(args) < 2 {
-		return -1, "ADD needs a source and a destination"
+		return -1, at, "ADD needs a source and a destination"
 	}
-	for _, src := range args[:len(args)-1] {
+	spans := argSpans(in)
+	for i, src := range args[:len(args)-1] {
+		if i < len(spans) {
+			at = spans[i]
+		}
 		switch {
-		case !in.low.JSON && len(in.low.Heredocs) > 0 && isHeredocWord(src):
+		case !in.lowered.JSON && len(in.lowered.Heredocs) > 0 && isHeredocWord(src):
 		case strings.Contains(src, "$"):
-			return -1, fmt.Sprintf("source %s holds $: after expansion it may be a URL, a git repository or an archive", src)
+			return -1, at, fmt.Sprintf("source %s holds $: after expansion it may be a URL, a git repository or an archive", src)
 		case strings.Contains(src, "://") && !gitSource.MatchString(src):
-			return -1, fmt.Sprintf("source %s is a URL, which ADD downloads", src)
+			return -1, at, fmt.Sprintf("source %s is a URL, which ADD downloads", src)
 		case gitSource.MatchString(src):
-			return -1, fmt.Sprintf("source %s is a git repository, which ADD clones", src)
+			return -1, at, fmt.Sprintf("source %s is a git repository, which ADD clones", src)
 		case drop >= 0:
 		case src == "." || src == ".." || strings.HasSuffix(src, "/") ||
 			strings.HasSuffix(src, "/.") || strings.HasSuffix(src, "/.."):
 		default:
-			return -1, fmt.Sprintf("source %s may be a local tar archive, which ADD unpacks "+
+			return -1, at, fmt.Sprintf("source %s may be a local tar archive, which ADD unpacks "+
 				"(it tells by content, not by name); --unpack=false would say it is not", src)
 		}
 	}
-	return drop, ""
+	return drop, at, ""
+}
+
+// argSpans is where each argument of an ADD or COPY lies in its joined
+// text: the string tokens of the exec form, else the words as the
+// lowering splits them (syntax.Fields). It is nil when they do not match
+// the lowering's arguments.
+func argSpans(in *inst) []syntax.Span {
+	var spans []syntax.Span
+	if in.lowered.JSON {
+		for _, t := range in.lowered.JSONTokens {
+			if in.text[t.S] == '"' {
+				spans = append(spans, t)
+			}
+		}
+	} else if in.cmd.Args.S < in.cmd.Args.E {
+		spans = syntax.Fields(in.text, in.cmd.Args.S, in.cmd.Args.E, 0)
+	}
+	if len(spans) != len(in.lowered.Args()) {
+		return nil
+	}
+	return spans
 }
 
 // heredocWord matches a heredoc source word as parser.ParseHeredoc does.

@@ -11,20 +11,22 @@ package refactor
 //   - Apply succeeds, and its output is accepted by BuildKit's parser and
 //     by format.Source, formats to a fixed point, and is a fixed point of
 //     the refactor;
-//   - BuildKit's instructions (frontend/dockerfile/instructions) of input
-//     and output are the same, command by command, except where the
-//     refactor may change them, and there they are checked to mean the
-//     same: ADD and COPY of the same sources, destination and flags, with
-//     no source ADD would treat differently; ENV/LABEL values that expand
-//     to the same under BuildKit's own lexer; stage references equal once
-//     lowered; a dropped platform that was $TARGETPLATFORM; MAINTAINER text
-//     equal to the expanded authors label; an exec-form argv equal to the
-//     shell's own fields of the shell-form text (mvdan.cc/sh's expand
-//     package); package words permuted among themselves;
+//   - formattest.SameBuild, with ExactText, finds input and output the
+//     same (directives, instructions, BuildKit's commands of them from
+//     frontend/dockerfile/instructions, comment lines in place) except
+//     where the refactor may change them (allowed), and there they are
+//     checked to mean the same: ADD and COPY of the same sources,
+//     destination and flags, with no source ADD would treat differently;
+//     ENV/LABEL values that expand to the same under BuildKit's own lexer;
+//     stage references equal once lowered; a dropped platform that was
+//     $TARGETPLATFORM; MAINTAINER text equal to the expanded authors label;
+//     an exec-form argv equal to the shell's own fields of the shell-form
+//     text (mvdan.cc/sh's expand package); package words permuted among
+//     themselves; an instruction BuildKit rejects before and after;
 //   - merge-runs: each merged RUN has the flags of the RUNs it replaces and
 //     its shell program is theirs joined by && (associativity and braces
 //     around one statement being the only liberties), every one but the last
-//     changing no shell state.
+//     changing no shell state; the comments between them may go inside it.
 //
 // The test logs, per refactor, how many sites it changed and how many it
 // refused, by reason: the figures of the issue's closing note.
@@ -46,7 +48,6 @@ import (
 	"testing"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"mvdan.cc/sh/v3/expand"
 	sh "mvdan.cc/sh/v3/syntax"
@@ -198,7 +199,7 @@ func corpusFile(src []byte) []corpusRun {
 		}
 		checkOutput(fail, src, out, []string{r.Name}, fmtIdem)
 		if run.sites > 0 {
-			if err := sameBuild(r.Name, src, out); err != nil {
+			if err := checkBuild(r.Name, src, out); err != nil {
 				fail("%v", err)
 			}
 		}
@@ -217,7 +218,7 @@ func corpusFile(src []byte) []corpusRun {
 // checkOutput checks that the output parses, formats, formats to a fixed
 // point (when the input does), and is a fixed point of the refactors.
 func checkOutput(fail func(string, ...any), src, out []byte, names []string, fmtIdem bool) {
-	if _, err := parser.Parse(bytes.NewReader(out)); err != nil {
+	if _, err := formattest.BuildKitParse(out); err != nil {
 		fail("BuildKit rejects the output: %v", err)
 		return
 	}
@@ -249,80 +250,82 @@ func formatIdempotent(src []byte) bool {
 	return err == nil && bytes.Equal(once, twice)
 }
 
-// buildkitStages is what BuildKit's instructions package makes of a file,
-// and the file's escape character.
-func buildkitStages(src []byte) ([]instructions.Stage, []instructions.ArgCommand, rune, error) {
-	res, err := parser.Parse(bytes.NewReader(src))
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	st, meta, err := instructions.Parse(res.AST, nil)
-	return st, meta, res.EscapeToken, err
+// checkBuild checks, with formattest.SameBuild, that out, what refactor
+// name made of src, builds what src builds: unformatted, out must hold the
+// same text but where the refactor's allowed changes account for the
+// difference, each checked to mean the same.
+func checkBuild(name string, src, out []byte) error {
+	return formattest.SameBuild(src, out, formattest.ExactText(), formattest.Allow(allowed(name)))
 }
 
-// sameBuild compares BuildKit's instructions of src and out, allowing only
-// what refactor name may change, and checking those changes.
-func sameBuild(name string, src, out []byte) error {
-	sa, ma, esc, errA := buildkitStages(src)
-	sb, mb, _, errB := buildkitStages(out)
-	if errA != nil || errB != nil {
-		if (errA == nil) != (errB == nil) {
-			return fmt.Errorf("instructions: input error %v, output error %v", errA, errB)
-		}
-		return nil
+// checkEachBuild runs each refactor of names on its own on src and checks
+// its output with checkBuild. (Several refactors may change one
+// instruction, which no one refactor's allowance covers.)
+func checkEachBuild(src []byte, names []string) error {
+	rs, err := Lookup(names)
+	if err != nil {
+		return err
 	}
-	if !jsonEqual(ma, mb) {
-		return fmt.Errorf("the global ARGs differ")
-	}
-	if len(sa) != len(sb) {
-		return fmt.Errorf("%d stages became %d", len(sa), len(sb))
-	}
-	for i := range sa {
-		a, b := sa[i], sb[i]
-		if name == "platform" && (a.Platform == "$TARGETPLATFORM" || a.Platform == "${TARGETPLATFORM}") && b.Platform == "" {
-			a.Platform = ""
+	for _, r := range rs {
+		out, _, err := Apply(src, []string{r.Name})
+		if err != nil {
+			return fmt.Errorf("%s: Apply: %v", r.Name, err)
 		}
-		if !jsonEqual(stageHead(a), stageHead(b)) {
-			return fmt.Errorf("stage %d: the FROM differs: %s vs %s", i, a.SourceCode, b.SourceCode)
-		}
-		if name == "merge-runs" {
-			if err := sameMerged(a.Commands, b.Commands); err != nil {
-				return fmt.Errorf("stage %d: %v", i, err)
-			}
-			continue
-		}
-		if len(a.Commands) != len(b.Commands) {
-			return fmt.Errorf("stage %d: %d commands became %d", i, len(a.Commands), len(b.Commands))
-		}
-		for j := range a.Commands {
-			ca, cb := a.Commands[j], b.Commands[j]
-			if jsonEqual(cmdValue(ca), cmdValue(cb)) {
-				continue
-			}
-			if err := allowedChange(name, ca, cb, esc); err != nil {
-				return fmt.Errorf("stage %d, %q became %q: %v", i, fmt.Sprint(ca), fmt.Sprint(cb), err)
-			}
+		if err := checkBuild(r.Name, src, out); err != nil {
+			return fmt.Errorf("%s: %v", r.Name, err)
 		}
 	}
 	return nil
 }
 
-// stageHead is a stage without its commands and its source text.
-func stageHead(s instructions.Stage) instructions.Stage {
-	s.Commands, s.SourceCode, s.OrigCmd, s.Location = nil, "", "", nil
-	return s
+// allowed is what refactor name may change, as BuildKit's instructions
+// package reads the instructions: see allowedStage, allowedChange and
+// allowedMerge.
+func allowed(name string) formattest.AllowFunc {
+	return func(in, out []formattest.Instruction) (int, int, error) {
+		x, y := in[0], out[0]
+		switch {
+		case name == "merge-runs":
+			return allowedMerge(in, out)
+		case x.Stage != nil && y.Stage != nil:
+			if err := allowedStage(name, x.Stage, y.Stage); err != nil {
+				return 0, 0, err
+			}
+			return 1, 1, nil
+		case x.Command == nil && x.Stage == nil && y.Command == nil && y.Stage == nil:
+			// BuildKit's instructions package rejects the instruction
+			// before and after ("COPY --from=Build" without paths, "FROM
+			// a AS ${NAME}"), and with it the file: the build fails the
+			// same.
+			return 1, 1, nil
+		case x.Command == nil || y.Command == nil:
+			return 0, 0, fmt.Errorf("%s: BuildKit's instructions package reads no command of it", name)
+		}
+		if err := allowedChange(name, x.Command, y.Command, x.Escape); err != nil {
+			return 0, 0, fmt.Errorf("%s: %q became %q: %v", name, fmt.Sprint(x.Command), fmt.Sprint(y.Command), err)
+		}
+		return 1, 1, nil
+	}
 }
 
-// cmdValue is a command as comparable data: its exported fields, its type,
-// and for RUN the mounts, network and security its flags set.
-func cmdValue(c instructions.Command) any {
-	v := map[string]any{"type": fmt.Sprintf("%T", c), "cmd": c}
-	if r, ok := c.(*instructions.RunCommand); ok {
-		v["mounts"] = instructions.GetMounts(r)
-		v["network"] = instructions.GetNetwork(r)
-		v["security"] = instructions.GetSecurity(r)
+// allowedStage checks a FROM that a refactor changed: platform may drop a
+// platform that was $TARGETPLATFORM, stage-names change what BuildKit
+// lower-cases anyway; the stage must be the same otherwise.
+func allowedStage(name string, a, b *instructions.Stage) error {
+	ha, hb := formattest.StageHead(*a), formattest.StageHead(*b)
+	switch name {
+	case "platform":
+		if (ha.Platform == "$TARGETPLATFORM" || ha.Platform == "${TARGETPLATFORM}") && hb.Platform == "" {
+			ha.Platform = ""
+		}
+	case "stage-names":
+	default:
+		return fmt.Errorf("%s may change no FROM", name)
 	}
-	return v
+	if !jsonEqual(ha, hb) {
+		return fmt.Errorf("%s: the FROM differs: %s vs %s", name, a.SourceCode, b.SourceCode)
+	}
+	return nil
 }
 
 func jsonEqual(a, b any) bool {
@@ -437,7 +440,7 @@ func allowedChange(name string, ca, cb instructions.Command, esc rune) error {
 		}
 		x, y := *a, *b
 		x.CmdLine, y.CmdLine = nil, nil
-		if !jsonEqual(cmdValue(&x), cmdValue(&y)) {
+		if !jsonEqual(formattest.CommandValue(&x), formattest.CommandValue(&y)) {
 			return fmt.Errorf("more than the command text differs")
 		}
 		return samePackages(a.CmdLine[0], b.CmdLine[0])
@@ -475,7 +478,7 @@ func expandsSame(a, b string, esc rune) bool {
 
 // lowerRefs is a command's value with its stage references lower-cased.
 func lowerRefs(c instructions.Command) any {
-	v := cmdValue(c).(map[string]any)
+	v := formattest.CommandValue(c)
 	switch x := c.(type) {
 	case *instructions.CopyCommand:
 		y := *x
@@ -587,40 +590,33 @@ func maskPackages(text string) (string, [][]string, error) {
 	return sb.String(), words, err
 }
 
-// sameMerged checks merge-runs' commands: equal, except that runs of
-// consecutive RUNs may have become one RUN running them joined by &&.
-func sameMerged(a, b []instructions.Command) error {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if jsonEqual(cmdValue(a[i]), cmdValue(b[j])) {
-			i++
-			j++
+// allowedMerge checks merge-runs' change: a run of consecutive RUNs of in
+// that became the one RUN out[0] runs them joined by &&.
+func allowedMerge(in, out []formattest.Instruction) (int, int, error) {
+	rb, ok := out[0].Command.(*instructions.RunCommand)
+	if !ok {
+		return 0, 0, fmt.Errorf("merge-runs: the command changed and is no RUN")
+	}
+	var rs []instructions.Command
+	why := fmt.Errorf("no run of RUNs")
+	for k, x := range in {
+		r, ok := x.Command.(*instructions.RunCommand)
+		if !ok {
+			break // no longer run of RUNs can match
+		}
+		rs = append(rs, r)
+		if k == 0 {
 			continue
 		}
-		rb, ok := b[j].(*instructions.RunCommand)
-		if !ok {
-			return fmt.Errorf("command %d changed and is no RUN", j)
+		err := mergeOf(rs, rb)
+		if err == nil {
+			return k + 1, 1, nil
 		}
-		matched := false
-		for k := 2; i+k <= len(a) && !matched; k++ {
-			matched = mergeOf(a[i:i+k], rb) == nil
-			if matched {
-				i += k
-				j++
-			}
-		}
-		if !matched {
-			err := fmt.Errorf("no run of RUNs")
-			if i+1 < len(a) {
-				err = mergeOf(a[i:i+2], rb)
-			}
-			return fmt.Errorf("%q is not a merge of the RUNs it replaces: %v", rb.CmdLine, err)
+		if k == 1 {
+			why = err
 		}
 	}
-	if i != len(a) || j != len(b) {
-		return fmt.Errorf("%d commands became %d", len(a), len(b))
-	}
-	return nil
+	return 0, 0, fmt.Errorf("merge-runs: %q is not a merge of the RUNs it replaces: %v", rb.CmdLine, why)
 }
 
 // mergeOf checks that RUN m runs the RUNs rs one after the other, each
@@ -638,7 +634,7 @@ func mergeOf(rs []instructions.Command, m *instructions.RunCommand) error {
 		}
 		x, y := *r, *m
 		x.CmdLine, y.CmdLine = nil, nil
-		if !jsonEqual(cmdValue(&x), cmdValue(&y)) {
+		if !jsonEqual(formattest.CommandValue(&x), formattest.CommandValue(&y)) {
 			return fmt.Errorf("the flags differ")
 		}
 		sf, err := sh.NewParser(sh.Variant(sh.LangBash)).Parse(strings.NewReader(r.CmdLine[0]), "")

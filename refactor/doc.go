@@ -28,4 +28,13 @@
 // instruction is parsed again and compared with what was intended before
 // it is kept. The result is not formatted: the command passes it to
 // format.Source, as it does any file.
+//
+// Apply rewrites a file; Sites tells an editor the same: each place a
+// refactor applies, with the range of lines it replaces and the new text,
+// and each skip with where it stands and why.
+//
+// Which stage an instruction is in and which shell runs it come from
+// format/syntax (syntax.NewStages), the model the formatter asks too, and
+// what BuildKit sees of an instruction from its lowering (Node.Lowered):
+// the refactors neither model stages nor split instructions themselves.
 package refactor

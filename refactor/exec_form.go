@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	sh "mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // ExecForm writes a shell-form CMD or ENTRYPOINT that runs one simple
@@ -23,12 +25,13 @@ import (
 // text is one command of words the shell takes literally: no $, glob, ~,
 // brace, redirection, operator, assignment, comment or builtin. A leading
 // exec is dropped, as the array form does what it asks. It applies only
-// with no SHELL instruction in effect and not in a Windows file.
+// with no SHELL instruction in effect and not in a Windows stage, whose
+// shell form runs under cmd.exe (syntax.Stages says which shell is where).
 var ExecForm = &Refactor{
 	Name:    "exec-form",
 	Summary: `shell-form CMD/ENTRYPOINT → ["prog", "arg", …]`,
 	Safe: "one simple command of literal words (no $, globs, ~, redirections, operators, assignments, builtins), " +
-		"no SHELL in effect, not a Windows file; a leading exec is dropped",
+		"no SHELL in effect, not a Windows stage; a leading exec is dropped",
 	Changes: "the program runs as PID 1 without a shell around it (it gets the signals); an exec-form " +
 		"ENTRYPOINT receives CMD and docker run arguments, so it is refused when the stage has a CMD, " +
 		"and a CMD is refused when the stage has an ENTRYPOINT (one from the base image still receives it)",
@@ -55,17 +58,17 @@ var builtins = map[string]bool{
 func execForm(f *file) {
 	for _, in := range f.insts {
 		if c := in.onbuild(); c != nil && !c.JSON {
-			if k := strings.ToLower(c.Value); k == "cmd" || k == "entrypoint" {
+			if k := c.Keyword(); k == "cmd" || k == "entrypoint" {
 				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			}
 			continue
 		}
-		if in.kw != "cmd" && in.kw != "entrypoint" || in.low.JSON || in.low.Next == nil || f.common(in) {
+		if in.keyword != "cmd" && in.keyword != "entrypoint" || in.lowered.JSON || in.lowered.Next == nil || f.common(in) {
 			continue
 		}
-		argv, why := execArgs(in)
+		argv, at, why := f.execArgs(in)
 		if why != "" {
-			f.skip(in, "%s", why)
+			f.skipAt(in, at, "%s", why)
 			continue
 		}
 		var b bytes.Buffer
@@ -76,16 +79,14 @@ func execForm(f *file) {
 			}
 			enc := json.NewEncoder(&b)
 			enc.SetEscapeHTML(false)
-			if err := enc.Encode(a); err != nil {
-				why = err.Error()
-			}
+			_ = enc.Encode(a)       // a string always encodes
 			b.Truncate(b.Len() - 1) // Encode's newline
 		}
 		b.WriteByte(']')
-		lines, err := f.rewrite(in, []edit{{in.p.args.s, in.p.args.e, b.String()}})
+		lines, err := f.rewrite(in, []edit{{in.cmd.Args.S, in.cmd.Args.E, b.String()}})
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, in.kw) && n.JSON && len(n.Flags) == 0 &&
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				return n.Keyword() == in.keyword && n.JSON && len(n.Flags) == 0 &&
 					slices.Equal(n.Args(), argv)
 			})
 		}
@@ -93,102 +94,112 @@ func execForm(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Write "+strings.ToUpper(in.keyword)+" in exec form", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
 // execArgs returns the argv that runs what in's shell form runs, or why
-// there is none.
-func execArgs(in *inst) ([]string, string) {
-	if in.windows != "" {
-		return nil, "the instruction is in " + in.windows
-	}
-	if in.shell != nil {
-		return nil, fmt.Sprintf("SHELL %s is in effect", quoteArgs(in.shell))
-	}
-	if in.shellUnknown {
-		return nil, "the stage's base may be a stage with a SHELL instruction"
-	}
-	if len(in.low.Flags) > 0 {
-		return nil, "the instruction has flags"
-	}
-	text := in.low.Next.Value
-	if !utf8.ValidString(text) {
-		return nil, "the command is not valid UTF-8"
-	}
-	sf, err := parseShell(text)
-	if err != nil {
-		return nil, "the command does not parse as shell: " + err.Error()
-	}
-	if hasComment(sf) {
-		return nil, "the command holds a # comment"
-	}
-	if len(sf.Stmts) != 1 {
-		return nil, "the text runs more than one command"
-	}
-	st := sf.Stmts[0]
+// there is none and the joined text [at.S, at.E) that the reason concerns:
+// a word, an operator, a flag, or the keyword.
+func (f *file) execArgs(in *inst) (argv []string, at syntax.Span, why string) {
+	at = in.cmd.Keyword
+	shell := in.shell
 	switch {
-	case st.Background:
-		return nil, "the command runs in the background (&)"
-	case st.Negated:
-		return nil, "the command is negated (!)"
-	case len(st.Redirs) > 0:
-		return nil, "the command has a redirection"
-	case st.Semicolon.IsValid():
-		return nil, "the command ends with ;"
+	case shell.Args == nil && shell.Windows != "":
+		return nil, at, "the shell form runs under " + shell.String()
+	case shell.Args != nil:
+		return nil, at, fmt.Sprintf("%s is in effect", shell)
+	case shell.Unsure:
+		return nil, at, "the stage's base may be a stage with a SHELL instruction"
+	case len(in.lowered.Flags) > 0:
+		return nil, in.cmd.Flags[0], "the instruction has flags"
+	}
+	// The shell-form text is the arguments: a node's offset in it is one
+	// from in.cmd.Args.S in the joined text.
+	text := in.lowered.Next.Value
+	base := in.cmd.Args.S
+	span := func(n sh.Node) syntax.Span { return shellSpan(base, n) }
+	char := func(p sh.Pos) syntax.Span { // the one byte at p
+		return syntax.Span{S: base + int(p.Offset()), E: base + int(p.Offset()) + 1}
+	}
+	if !utf8.ValidString(text) {
+		return nil, at, "the command is not valid UTF-8"
+	}
+	prog, err := parseShell(text)
+	if err != nil {
+		return nil, at, "the command does not parse as shell" + f.shellError(in, base, err)
+	}
+	if hasComment(prog) {
+		return nil, at, "the command holds a # comment"
+	}
+	if len(prog.Stmts) != 1 {
+		return nil, span(prog.Stmts[1]), "the text runs more than one command"
+	}
+	stmt := prog.Stmts[0]
+	switch {
+	case stmt.Background:
+		return nil, char(stmt.Semicolon), "the command runs in the background (&)"
+	case stmt.Negated:
+		return nil, char(stmt.Position), "the command is negated (!)"
+	case len(stmt.Redirs) > 0:
+		return nil, span(stmt.Redirs[0]), "the command has a redirection"
+	case stmt.Semicolon.IsValid():
+		return nil, char(stmt.Semicolon), "the command ends with ;"
 	}
 	var call *sh.CallExpr
-	switch c := st.Cmd.(type) {
+	switch c := stmt.Cmd.(type) {
 	case *sh.CallExpr:
 		call = c
 	case *sh.BinaryCmd:
-		return nil, fmt.Sprintf("the text joins commands with %s, which needs a shell", c.Op)
+		op := syntax.Span{S: base + int(c.OpPos.Offset())}
+		op.E = op.S + len(c.Op.String())
+		return nil, op, fmt.Sprintf("the text joins commands with %s, which needs a shell", c.Op)
 	default:
-		return nil, "the text is not a simple command"
+		return nil, span(stmt), "the text is not a simple command"
 	}
 	if len(call.Assigns) > 0 {
-		return nil, "the command sets a variable, which needs a shell"
+		return nil, span(call.Assigns[0]), "the command sets a variable, which needs a shell"
 	}
-	var argv []string
-	for _, w := range call.Args {
+	words := call.Args
+	for _, w := range words {
 		s, ok := literal(w)
 		if !ok {
-			return nil, fmt.Sprintf("%s is not a literal word: %s", wordText(text, w), notLiteral(w))
+			return nil, span(w), fmt.Sprintf("%s is not a literal word: %s", wordText(text, w), notLiteral(w))
 		}
 		argv = append(argv, s)
 	}
 	if argv[0] == "exec" {
 		if len(argv) > 1 && strings.HasPrefix(argv[1], "-") {
-			return nil, "exec has options"
+			return nil, span(words[1]), "exec has options"
 		}
-		argv = argv[1:]
+		argv, words = argv[1:], words[1:]
 		if len(argv) == 0 {
-			return nil, "exec runs nothing"
+			return nil, span(call), "exec runs nothing"
 		}
 	}
 	if builtins[argv[0]] {
-		return nil, fmt.Sprintf("%s is a shell builtin", argv[0])
+		return nil, span(words[0]), fmt.Sprintf("%s is a shell builtin", argv[0])
 	}
-	st0 := in.stage
-	if st0 == nil {
-		return nil, "the instruction comes before the first FROM"
+	if in.stage == nil {
+		return nil, at, "the instruction comes before the first FROM"
 	}
 	other := "entrypoint"
-	if in.kw == "entrypoint" {
+	if in.keyword == "entrypoint" {
 		other = "cmd"
 	}
-	for _, s := range st0.chain() {
-		for _, x := range s.insts {
-			if x.kw != other || (s == st0 && x == in) {
+	// The stage and the stages it builds on, nearest first.
+	for st := in.stage; st != nil; st = st.Parent {
+		for _, x := range st.Nodes {
+			if x.Lowered.Keyword() != other {
 				continue
 			}
 			if other == "cmd" {
-				return nil, fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", x.line())
+				return nil, at, fmt.Sprintf("the CMD at line %d would become the entrypoint's arguments", x.Start+1)
 			}
-			return nil, fmt.Sprintf("the ENTRYPOINT at line %d receives CMD as its arguments", x.line())
+			return nil, at, fmt.Sprintf("the ENTRYPOINT at line %d receives CMD as its arguments", x.Start+1)
 		}
 	}
-	return argv, ""
+	return argv, at, ""
 }
 
 // wordText is a word as written in text.

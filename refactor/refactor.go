@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // Refactor is one rewrite of the catalogue.
@@ -24,10 +26,17 @@ type Refactor struct {
 
 // Skip is a place where a requested refactor did not apply, and why.
 type Skip struct {
-	Line   int    // 1-based line of the instruction, in the input
-	Col    int    // 1-based byte column of the instruction's keyword
-	Name   string // the refactor
-	Reason string // lower case, no final period
+	// Line and Col (1-based; Col counts bytes, see syntax.UTF16Col) are
+	// where in the input the skip stands: the word its reason concerns
+	// (a source, a flag, a word of the command), or else the
+	// instruction's keyword. EndLine and EndCol are where that word or
+	// keyword ends (exclusive). Where an earlier refactor of the same
+	// Apply rewrote the line, the column is mapped back by what the
+	// rewritten line and the input's have in common.
+	Line, Col       int
+	EndLine, EndCol int
+	Name            string // the refactor
+	Reason          string // lower case, no final period
 }
 
 func (s Skip) String() string {
@@ -101,13 +110,8 @@ func Apply(src []byte, names []string) (out []byte, skips []Skip, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var lineMap []int // current line index -> input line index; nil is the identity
-	orig := func(line int) int {
-		if lineMap == nil || line >= len(lineMap) {
-			return line
-		}
-		return lineMap[line]
-	}
+	var input *syntax.File // the tree of src as given
+	var lineMap []int      // current line index -> input line index; nil is the identity
 	for _, r := range rs {
 		f, err := load(src)
 		if err != nil {
@@ -117,19 +121,23 @@ func Apply(src []byte, names []string) (out []byte, skips []Skip, err error) {
 			}
 			return nil, nil, err
 		}
+		if input == nil {
+			input = f.tree
+		}
 		f.name = r.Name
 		r.run(f)
 		for _, s := range f.skips {
-			s.Line = orig(s.Line-1) + 1
+			s.Line, s.Col = inputPos(f.tree, input, lineMap, s.Line, s.Col, false)
+			s.EndLine, s.EndCol = inputPos(f.tree, input, lineMap, s.EndLine, s.EndCol, true)
 			skips = append(skips, s)
 		}
 		if len(f.sites) == 0 {
 			continue
 		}
-		next, m := f.output()
-		newMap := make([]int, len(m))
-		for i, l := range m {
-			newMap[i] = orig(l)
+		next, from := f.output()
+		newMap := make([]int, len(from))
+		for i, l := range from {
+			newMap[i] = origLine(lineMap, l)
 		}
 		lineMap, src = newMap, next
 	}
@@ -139,4 +147,45 @@ func Apply(src []byte, names []string) (out []byte, skips []Skip, err error) {
 		}
 	}
 	return src, skips, nil
+}
+
+// origLine is the input line that line (an index into the current text)
+// came from, by lineMap (nil: the identity).
+func origLine(lineMap []int, line int) int {
+	if lineMap == nil || line >= len(lineMap) {
+		return line
+	}
+	return lineMap[line]
+}
+
+// inputPos maps a 1-based line and byte column of cur, the text an
+// earlier refactor rewrote, to the input: the line by lineMap, the column
+// through what the two lines have in common. A column in their common
+// prefix stays; one in their common suffix moves by the difference in
+// length; one in between (text a refactor rewrote) goes to the start of
+// the rewritten part, or with end to its end.
+func inputPos(cur, input *syntax.File, lineMap []int, line, col int, end bool) (int, int) {
+	i := origLine(lineMap, line-1)
+	if lineMap == nil || line-1 >= len(cur.Lines) || i >= len(input.Lines) {
+		return i + 1, col
+	}
+	a, b := cur.Lines[line-1].Text, input.Lines[i].Text
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	q := 0
+	for q < len(a)-p && q < len(b)-p && a[len(a)-1-q] == b[len(b)-1-q] {
+		q++
+	}
+	c := col - 1
+	switch {
+	case c < p || end && c == p:
+		return i + 1, col
+	case c >= len(a)-q:
+		return i + 1, col - len(a) + len(b)
+	case end:
+		return i + 1, len(b) - q + 1
+	}
+	return i + 1, p + 1
 }

@@ -25,7 +25,9 @@ var update = flag.Bool("update", false, "rewrite the out and skips sections of t
 //	skips      one "line: name: skipped: reason" per line
 //
 // Each case also checks that the output formats, that Apply on the output
-// changes nothing more, and that the output keeps heredoc bodies. With
+// changes nothing more, and that each refactor named, on its own, keeps
+// what BuildKit builds (formattest.SameBuild, with that refactor's
+// allowed changes). With
 // -update the out and skips sections are written from what Apply returns;
 // review the diff.
 func TestGolden(t *testing.T) {
@@ -96,9 +98,13 @@ func TestGolden(t *testing.T) {
 
 // checkResult checks what every rewrite must keep: the result parses,
 // formats, formats to a fixed point, and is a fixed point of the same
-// refactors.
+// refactors; and each of the refactors, on its own, keeps what BuildKit
+// builds (checkEachBuild).
 func checkResult(t *testing.T, in, out []byte, names []string) {
 	t.Helper()
+	if err := checkEachBuild(in, names); err != nil {
+		t.Errorf("the build changes: %v", err)
+	}
 	if pf := syntax.Parse(out); pf.Err != nil {
 		t.Fatalf("the result does not parse: %v", pf.Err)
 	}

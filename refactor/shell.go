@@ -6,11 +6,13 @@ package refactor
 // rewrite relies on is read the way any POSIX shell reads it.
 
 import (
+	"errors"
 	"fmt"
-	"path"
 	"strings"
 
 	sh "mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // parseShell parses shell-form text, keeping comments so that a rewrite
@@ -20,46 +22,63 @@ func parseShell(text string) (*sh.File, error) {
 		Parse(strings.NewReader(text), "")
 }
 
-// posixShells are the programs that SHELL may name and under which the
-// shell-form rewrites still hold.
-var posixShells = map[string]bool{
-	"sh": true, "bash": true, "dash": true, "ash": true, "ksh": true, "mksh": true, "zsh": true,
+// shellSpan is where the node n of a shell text lies in the joined text,
+// the text starting at joined offset base.
+func shellSpan(base int, n sh.Node) syntax.Span {
+	return syntax.Span{S: base + int(n.Pos().Offset()), E: base + int(n.End().Offset())}
+}
+
+// shellError says where in the file a shell parse error stands and what
+// it is, for a message about text parsed from in's joined text at offset
+// base: "at 12:5: reached EOF without closing quote". mvdan.cc/sh places
+// the error in the text it was given; the file's own line and column are
+// what a user can go to.
+func (f *file) shellError(in *inst, base int, err error) string {
+	var pos sh.Pos
+	var pe sh.ParseError
+	var le sh.LangError
+	switch {
+	case errors.As(err, &pe):
+		pos = pe.Pos
+	case errors.As(err, &le):
+		pos = le.Pos
+	default:
+		return ": " + err.Error()
+	}
+	msg := strings.TrimPrefix(err.Error(), pos.String()+": ")
+	p := f.pos(in, base+int(pos.Offset()))
+	return fmt.Sprintf(" at %d:%d: %s", p.Line, p.Col, msg)
 }
 
 // shellProblem says why an instruction's shell form is not run by a POSIX
 // shell as "sh -c text", as a phrase that follows "the RUN", or returns
-// "". Windows files count as not POSIX. Unless errexitOK, a shell run
-// with -e is a problem too.
+// "". The shell is the one syntax.Stages finds where the instruction
+// stands; a Windows stage counts as not POSIX whatever its SHELL, as its
+// command line is not handed over as POSIX argv. Unless errexitOK, a
+// shell run with -e is a problem too.
 func shellProblem(in *inst, errexitOK bool) string {
-	if in.windows != "" {
-		return "is in " + in.windows
-	}
-	if in.shellUnknown {
+	shell := in.shell
+	args := shell.Args
+	switch {
+	case args == nil && shell.Windows != "":
+		return "runs under " + shell.String()
+	case shell.Unsure:
 		return "is in a stage whose base may be a stage with a SHELL instruction"
-	}
-	if in.shell == nil {
+	case args == nil:
 		return ""
+	case shell.Kind() != syntax.POSIX || len(args) < 2 || args[len(args)-1] != "-c":
+		return fmt.Sprintf("runs under %s, which is not a POSIX shell run with -c", shell)
+	case shell.Windows != "":
+		return fmt.Sprintf("runs under %s in a Windows stage (%s)", shell, shell.Windows)
 	}
-	prog := in.shell
-	if len(prog) < 2 || !posixShells[path.Base(prog[0])] || prog[len(prog)-1] != "-c" {
-		return fmt.Sprintf("runs under SHELL %s, which is not a POSIX shell run with -c", quoteArgs(prog))
-	}
-	for i := 1; i < len(prog)-1 && !errexitOK; i++ {
-		o := prog[i]
-		if o == "-o" && i+1 < len(prog)-1 && prog[i+1] == "errexit" ||
+	for i := 1; i < len(args)-1 && !errexitOK; i++ {
+		o := args[i]
+		if o == "-o" && i+1 < len(args)-1 && args[i+1] == "errexit" ||
 			strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--") && strings.Contains(o, "e") {
-			return fmt.Sprintf("runs under SHELL %s, which sets errexit (-e)", quoteArgs(prog))
+			return fmt.Sprintf("runs under %s, which sets errexit (-e)", shell)
 		}
 	}
 	return ""
-}
-
-func quoteArgs(a []string) string {
-	q := make([]string, len(a))
-	for i, s := range a {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // stateful are the commands that change what the shell carries from one

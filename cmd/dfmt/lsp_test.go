@@ -813,7 +813,7 @@ func TestFormatLines(t *testing.T) {
 
 // goldenInputs are the inputs of the formatter's golden tests.
 func goldenInputs(t testing.TB) []string {
-	return archiveInputs(t, "../../testdata/golden/*.txtar")
+	return archiveInputs(t, "../../format/testdata/golden/*.txtar")
 }
 
 // archiveInputs are the "in" (or "in.crlf") files of the txtar archives

@@ -1,7 +1,15 @@
-// Package formattest holds what the tests of dfmt's packages share: for
-// now, finding the corpus of real Dockerfiles that they and the benchmarks
-// run over. The corpus lives outside the repository and is never copied
-// into it: DFMT_CORPUS names it, e.g.
+// Package formattest holds what the tests of dfmt's packages share: the
+// one "same build" oracle (SameBuild), which judges with BuildKit's own
+// parser whether a formatted or rewritten file builds what its input
+// builds; the golden archives of format/testdata/golden (their directory,
+// their encoding, their inputs as fuzz seeds); and the corpus of real
+// Dockerfiles that the tests and the benchmarks run over.
+//
+// It imports no package of dfmt, so that the tests of format, format/syntax
+// and refactor can all use it.
+//
+// The corpus lives outside the repository and is never copied into it:
+// DFMT_CORPUS names it, e.g.
 //
 //	DFMT_CORPUS=../shared/corpus go test ./...
 //
