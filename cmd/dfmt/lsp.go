@@ -17,8 +17,9 @@ import (
 
 // This file is dfmt --lsp: a language server on standard input and output
 // (Language Server Protocol 3.17) that formats whole documents and ranges
-// of them, and reports the faults that stop a file from formatting. The
-// README's "Editors" section says how editors start it.
+// of them, offers the refactors as code actions, and reports the faults
+// that stop a file from formatting and the places where a refactor
+// applies. The README's "Editors" section says how editors start it.
 //
 // The server is one loop: it reads a message, handles it and writes the
 // reply before it reads the next. Formatting a Dockerfile takes
@@ -35,7 +36,6 @@ type lspServer struct {
 	shutdown    bool // shutdown has been answered
 	enc         string
 	hints       bool // publish where refactors apply
-	unsafe      bool // offer refactors that may change the build
 
 	docs map[string]*lspDoc
 }
@@ -165,6 +165,8 @@ func (s *lspServer) request(method string, params json.RawMessage) (result any, 
 		return s.formatting(params)
 	case "textDocument/rangeFormatting":
 		return s.rangeFormatting(params)
+	case "textDocument/codeAction":
+		return s.codeAction(params)
 	}
 	return nil, errorf(codeMethodNotFound, "method not found: %s", method)
 }
@@ -216,13 +218,12 @@ type initializeParams struct {
 	InitializationOptions json.RawMessage `json:"initializationOptions"`
 }
 
-// lspOptions are the initializationOptions dfmt reads.
+// lspOptions are the initializationOptions dfmt reads; others are
+// ignored.
 type lspOptions struct {
-	// Unsafe also offers the refactors that cannot show that the build
-	// stays the same.
-	Unsafe bool `json:"unsafe"`
 	// Hints publishes a diagnostic where a refactor applies; true unless
-	// set to false.
+	// set to false, for those who run another Dockerfile server beside
+	// dfmt and want its diagnostics alone.
 	Hints *bool `json:"hints"`
 }
 
@@ -234,10 +235,9 @@ func (s *lspServer) initialize(params json.RawMessage) (any, *rpcError) {
 	var opts lspOptions
 	if o := p.InitializationOptions; len(o) > 0 && string(o) != "null" {
 		if err := json.Unmarshal(o, &opts); err != nil {
-			return nil, errorf(codeInvalidParams, `invalid initializationOptions: %v (dfmt reads {"unsafe": bool, "hints": bool})`, err)
+			return nil, errorf(codeInvalidParams, `invalid initializationOptions: %v (dfmt reads {"hints": bool})`, err)
 		}
 	}
-	s.unsafe = opts.Unsafe
 	s.hints = opts.Hints == nil || *opts.Hints
 	// UTF-8 when the client can: it is what Go strings count. Otherwise
 	// UTF-16, which every client must take.
@@ -256,6 +256,9 @@ func (s *lspServer) initialize(params json.RawMessage) (any, *rpcError) {
 			},
 			"documentFormattingProvider":      true,
 			"documentRangeFormattingProvider": true,
+			"codeActionProvider": map[string]any{
+				"codeActionKinds": []string{kindRewrite, kindFixAll},
+			},
 		},
 		"serverInfo": map[string]any{
 			"name":    "dfmt",

@@ -9,7 +9,8 @@ import (
 )
 
 // This file publishes a document's diagnostics: the fault that stops it
-// from formatting, and the warnings on its escape hatches.
+// from formatting, the warnings on its escape hatches, and hints where a
+// refactor applies.
 
 // Diagnostic severities.
 const (
@@ -51,7 +52,8 @@ func (s *lspServer) publishDiagnostics(d *lspDoc) {
 // diagnostics lists what is wrong with d: the fault that stops it from
 // formatting (an Error, over the instruction it is in), or else the
 // comments that read like escape hatches and are none, or do nothing
-// (Warnings).
+// (Warnings), and unless switched off the places where a refactor applies
+// (Hints, each with its code action).
 func (s *lspServer) diagnostics(d *lspDoc) []diagnostic {
 	diags := []diagnostic{}
 	x := newLineIndex(d.text, s.enc)
@@ -78,6 +80,11 @@ func (s *lspServer) diagnostics(d *lspDoc) []diagnostic {
 			Source:   "dfmt",
 			Message:  w.Msg,
 		})
+	}
+	if s.hints {
+		for _, site := range sites(d) {
+			diags = append(diags, siteDiagnostic(x, site))
+		}
 	}
 	return diags
 }
