@@ -1,5 +1,7 @@
 -- .ci/nvim-test.lua: Neovim's built-in LSP client drives dfmt --lsp, as a
--- user's editor would. Run by .ci/nvim-test as
+-- user's editor would: range formatting, formatting, the hints where
+-- refactors apply, a code action and the fix-all action, the error of a
+-- broken file. Run by .ci/nvim-test as
 --
 --   nvim --headless -u NONE -i NONE -n -c 'luafile .ci/nvim-test.lua'
 --
@@ -133,6 +135,33 @@ local function diagnostics(buf)
   return vim.diagnostic.get(buf)
 end
 
+-- hint_codes waits until buf has n hints and returns their codes, sorted
+-- and joined.
+local function hint_codes(buf, n)
+  local hints = {}
+  vim.wait(timeout, function()
+    hints = vim.diagnostic.get(buf, { severity = vim.diagnostic.severity.HINT })
+    return #hints == n
+  end, 10)
+  local codes = {}
+  for _, d in ipairs(hints) do
+    table.insert(codes, tostring(d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)))
+  end
+  table.sort(codes)
+  return table.concat(codes, ' ')
+end
+
+-- code_actions asks for the code actions at the start of line (0-based)
+-- of kinds only (nil for all).
+local function code_actions(client, buf, line, only)
+  local pos = { line = line, character = 0 }
+  return request(client, buf, 'textDocument/codeAction', {
+    textDocument = { uri = uri(buf) },
+    range = { start = pos, ['end'] = pos },
+    context = { diagnostics = {}, only = only },
+  }) or {}
+end
+
 local function run()
   local files = read_txtar(txtar)
   for _, name in ipairs({ '.editorconfig', 'Dockerfile', 'broken/Dockerfile' }) do
@@ -175,6 +204,32 @@ local function run()
 
   edits = request(client, buf, 'textDocument/formatting', vim.lsp.util.make_formatting_params())
   check(#edits == 0, 'a formatted buffer gets no edits', vim.inspect(edits))
+
+  -- A hint where each refactor applies: the RUNs, the ENV, the
+  -- MAINTAINER.
+  local hints = hint_codes(buf, 3)
+  check(hints == 'key-value maintainer merge-runs', 'a hint where each refactor applies', hints)
+
+  -- The code action on the second RUN merges the two.
+  local actions = code_actions(client, buf, 5, { 'refactor.rewrite' })
+  local a = actions[1] or {}
+  check(#actions == 1 and a.title == 'Merge with the next RUN' and a.kind == 'refactor.rewrite',
+    'the action on the second RUN merges it with the first', vim.inspect(actions))
+  vim.lsp.util.apply_workspace_edit(a.edit, client.offset_encoding)
+  same_lines(buf, files['merged'], 'the action merges the RUNs and formats them')
+  hints = hint_codes(buf, 2)
+  check(hints == 'key-value maintainer', 'the hint on the RUNs is gone', hints)
+
+  -- The fix-all action, as editor.codeActionsOnSave asks for it.
+  actions = code_actions(client, buf, 0, { 'source.fixAll' })
+  a = actions[1] or {}
+  check(#actions == 1 and a.kind == 'source.fixAll.dfmt', 'a fix-all action', vim.inspect(actions))
+  vim.lsp.util.apply_workspace_edit(a.edit, client.offset_encoding)
+  same_lines(buf, files['fixed'], 'the fix-all action applies every refactor')
+  hints = hint_codes(buf, 0)
+  check(hints == '', 'no hint is left', hints)
+  actions = code_actions(client, buf, 0, nil)
+  check(#actions == 0, 'no action is left', vim.inspect(actions))
 
   -- A file that does not parse: one error over its LABEL, whose end is
   -- the end of the line in bytes (10) though the server said 8 UTF-16
