@@ -52,6 +52,8 @@ func FuzzLSPReader(f *testing.F) {
 			string(frame([]byte(`{"jsonrpc":"2.0","id":2,"method":"textDocument/rangeFormatting","params":{"textDocument":{"uri":"untitled:a"},"range":{"start":{"line":1,"character":9},"end":{"line":0,"character":99}}}}`))) +
 			string(frame([]byte(`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"untitled:a","version":2},"contentChanges":[{"range":{"start":{"line":1,"character":12},"end":{"line":9,"character":0}},"text":"x\r\n"}]}}`))) +
 			string(frame([]byte(`{"jsonrpc":"2.0","id":3,"method":"textDocument/formatting","params":{"textDocument":{"uri":"untitled:a"},"options":{"tabSize":2,"insertSpaces":false}}}`))),
+		initialize + string(frame([]byte(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"untitled:b","version":1,"text":"FROM a\nRUN a\nRUN b\nENV A 1\nMAINTAINER me\n"}}}`))) +
+			string(frame([]byte(`{"jsonrpc":"2.0","id":2,"method":"textDocument/codeAction","params":{"textDocument":{"uri":"untitled:b"},"range":{"start":{"line":2,"character":0},"end":{"line":1,"character":0}},"context":{"diagnostics":[],"only":["refactor","source.fixAll"]}}}`))),
 	} {
 		f.Add([]byte(s))
 	}
