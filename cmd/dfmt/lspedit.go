@@ -325,27 +325,29 @@ func uniqueAnchors(a, b []string) [][2]int {
 	if len(a) == 0 || len(b) == 0 {
 		return nil
 	}
-	type seen struct{ na, nb, i, j int }
-	count := make(map[string]*seen, len(a))
-	for i, l := range a {
-		s := count[l]
-		if s == nil {
-			s = &seen{}
-			count[l] = s
+	// How often each line of a occurs in a and in b, and where in b.
+	type seen struct{ na, nb, j int32 }
+	index := make(map[string]int32, len(a))
+	counts := make([]seen, 0, len(a))
+	for _, l := range a {
+		k, ok := index[l]
+		if !ok {
+			k = int32(len(counts))
+			index[l] = k
+			counts = append(counts, seen{})
 		}
-		s.na++
-		s.i = i
+		counts[k].na++
 	}
 	for j, l := range b {
-		if s := count[l]; s != nil {
-			s.nb++
-			s.j = j
+		if k, ok := index[l]; ok {
+			counts[k].nb++
+			counts[k].j = int32(j)
 		}
 	}
 	var pairs [][2]int
 	for i, l := range a {
-		if s := count[l]; s.na == 1 && s.nb == 1 {
-			pairs = append(pairs, [2]int{i, s.j})
+		if s := counts[index[l]]; s.na == 1 && s.nb == 1 {
+			pairs = append(pairs, [2]int{i, int(s.j)})
 		}
 	}
 	if len(pairs) == 0 {
