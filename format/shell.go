@@ -143,7 +143,13 @@ type shellContext struct {
 // backtick escape no body is laid out: the layout knows the backslash
 // escape only.
 func shellContexts(f *syntax.File) shellContext {
-	c := shellContext{kept: map[*syntax.Node]layoutOutcome{}, bash: map[*syntax.Node]bool{}}
+	var c shellContext
+	keep := func(n *syntax.Node, r layoutOutcome) {
+		if c.kept == nil {
+			c.kept = map[*syntax.Node]layoutOutcome{}
+		}
+		c.kept[n] = r
+	}
 	var stages *syntax.Stages
 	if f.Escape == '\\' {
 		stages = syntax.NewStages(f)
@@ -153,12 +159,13 @@ func shellContexts(f *syntax.File) shellContext {
 			continue
 		}
 		if stages == nil {
-			c.kept[n] = shellEscape
+			keep(n, shellEscape)
 			continue
 		}
-		shells := stages.BodyShells(n)
-		if shells == nil {
-			shells = []syntax.Shell{stages.ShellAt(n)}
+		one := [1]syntax.Shell{stages.ShellAt(n)}
+		shells := one[:]
+		if kw := n.Lowered.Keyword(); kw == "healthcheck" || kw == "onbuild" {
+			shells = stages.BodyShells(n)
 		}
 		bash := true
 		for _, sh := range shells {
@@ -168,15 +175,18 @@ func shellContexts(f *syntax.File) shellContext {
 			}
 			switch {
 			case n.Lowered.Keyword() == "onbuild":
-				c.kept[n] = shellOnbuild
+				keep(n, shellOnbuild)
 			case sh.Args == nil:
-				c.kept[n] = shellWindows
+				keep(n, shellWindows)
 			default:
-				c.kept[n] = shellNotPOSIX
+				keep(n, shellNotPOSIX)
 			}
 			break
 		}
 		if bash {
+			if c.bash == nil {
+				c.bash = map[*syntax.Node]bool{}
+			}
 			c.bash[n] = true
 		}
 	}
