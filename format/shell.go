@@ -763,12 +763,11 @@ func blanks(s string) bool {
 	return true
 }
 
-// shGap is what stands before a token: whether a line break does, and the
-// comment lines of the breaks there.
+// shGap is what stands before a token: the line breaks j.breaks[from:to]
+// (none where to == from), and whether a break falls inside the token.
 type shGap struct {
-	brk      bool
-	comments []int
-	inner    bool // a break falls inside the token
+	from, to int
+	inner    bool
 }
 
 // emitShell prints a shell body laid out by its plan, starting with the
@@ -798,27 +797,25 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 		case b.pos > toks[k].s:
 			gaps[k].inner = true
 		case k > 0:
-			if gaps[k].brk {
-				// Another break in the same gap: the line before it held
-				// only the continuation character.
-				gaps[k].comments = append(gaps[k].comments, lineOfEscape)
+			if gaps[k].to == gaps[k].from {
+				gaps[k].from = i
 			}
-			gaps[k].brk = true
-			gaps[k].comments = append(gaps[k].comments, b.comments...)
+			gaps[k].to = i + 1
 		}
 	}
 	// &&, ||, | at a break begin the next line; ; and & end theirs. A token
 	// alone on its line, or with a break inside it, stays.
 	for k := 1; k < n-1; k++ {
 		t := toks[k]
+		brk, next := gaps[k].to > gaps[k].from, gaps[k+1].to > gaps[k+1].from
 		switch {
-		case t.kind == tokLead && gaps[k+1].brk && !gaps[k].brk && !gaps[k].inner:
-			gaps[k].brk, gaps[k].comments = true, gaps[k+1].comments
-			gaps[k+1].brk, gaps[k+1].comments = false, nil
-		case t.kind == tokTrail && gaps[k].brk && !gaps[k+1].brk && !gaps[k].inner &&
+		case t.kind == tokLead && next && !brk && !gaps[k].inner:
+			gaps[k].from, gaps[k].to = gaps[k+1].from, gaps[k+1].to
+			gaps[k+1].from, gaps[k+1].to = 0, 0
+		case t.kind == tokTrail && brk && !next && !gaps[k].inner &&
 			j.text[toks[k+1].s] != '#': // a line starting with # is a Dockerfile comment
-			gaps[k+1].brk, gaps[k+1].comments = true, gaps[k].comments
-			gaps[k].brk, gaps[k].comments = false, nil
+			gaps[k+1].from, gaps[k+1].to = gaps[k].from, gaps[k].to
+			gaps[k].from, gaps[k].to = 0, 0
 		}
 	}
 	// level is the indent levels of each token's line: 0 on the
@@ -828,31 +825,17 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 	if bi > 0 {
 		line = 1 // a break before the body: it starts on a continuation line
 	}
-	indent := func(n int) {
-		for range n {
-			p.out = append(p.out, p.indent...)
-		}
-	}
-	comment := func(c int, n int) {
-		indent(n)
-		p.gapLine(c)
-	}
 	for k, t := range toks {
 		if k > 0 {
 			prev := toks[k-1]
 			switch {
-			case gaps[k].brk:
-				p.out = append(p.out, ' ', p.esc)
-				p.out = append(p.out, p.eol...)
+			case gaps[k].to > gaps[k].from:
 				n := t.depth + 1
 				// The head is an earlier token (tokens are sorted).
 				if h, ok := slices.BinarySearchFunc(toks[:k], t.head, func(x shTok, s int) int { return x.s - s }); t.head >= 0 && ok {
 					n = max(n, level[h]+1)
 				}
-				for _, c := range gaps[k].comments {
-					comment(c, max(line, n))
-				}
-				indent(n)
+				p.breakGap(j, gaps[k].from, gaps[k].to, t.s, strings.Repeat(p.indent, n))
 				line = n
 			case prev.blankAfter || t.blankBefore:
 				p.out = append(p.out, ' ')
@@ -864,29 +847,7 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 			}
 		}
 		level = append(level, line)
-		cur := t.s
-		for bi < len(j.breaks) && j.breaks[bi].pos < t.e {
-			b := j.breaks[bi]
-			bi++
-			if b.pos <= t.s {
-				continue // a break before the token, printed above
-			}
-			p.out = append(p.out, j.text[cur:b.pos]...)
-			p.out = append(p.out, p.esc)
-			p.out = append(p.out, p.eol...)
-			// The next line's leading white space is content; its comment
-			// lines take the same.
-			lead := b.pos
-			for lead < t.e && (j.text[lead] == ' ' || j.text[lead] == '\t') {
-				lead++
-			}
-			for _, c := range b.comments {
-				p.out = append(p.out, j.text[b.pos:lead]...)
-				p.line(p.trimTrailing(syntax.TrimLeftSpace(p.f.Lines[c].Text)))
-			}
-			cur = b.pos
-		}
-		p.out = append(p.out, j.text[cur:t.e]...)
+		bi = p.contentBreaks(j, t.s, t.e, bi)
 	}
 	tools.levels = level
 	for bi < len(j.breaks) && j.breaks[bi].pos < pc.e {
