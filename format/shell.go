@@ -64,21 +64,33 @@ func (r layoutOutcome) String() string { return layoutOutcomeNames[r] }
 const (
 	tokPlain = iota
 	tokLead  // &&, ||, |, |&: begins the next line at a break
-	tokTrail // ;, &, ;;, ;&, ;;&: ends its line at a break
+	tokTrail // ;, &, ;;, ;&, ;;&: stays where the author put it
+)
+
+// Token roles: how deep a line that a token starts is indented (STYLE.md
+// rule 15(c)). A line's level counts its indent levels (0 on the
+// instruction's line); the natural level of a token is that of the lines
+// inside the construct it stands in: 1 outside any, and one more than the
+// construct's own level inside one (see emitShell).
+const (
+	roleStmt  = iota // a statement's first token: its natural level
+	roleArg          // a command's word after its first: one level deeper than the anchor's line
+	roleLead         // &&, ||, |: at the natural level
+	roleClose        // ;, then, do, done, fi, }, ...: the level of the anchor's line
 )
 
 // shTok is one token of a shell body: bytes [s, e) of the joined
 // instruction text, printed as written.
 type shTok struct {
-	s, e  int
-	depth int // shell nesting: the indent levels added to a line it starts
-	// head is, for a word after a command's first (an argument, an
-	// assignment after the first, a redirection), the offset where the
-	// command's first token starts, and -1 otherwise: a line that goes on
-	// with a command is indented one level deeper than the line it began
-	// on. (An offset, not an index: finish sorts the tokens.)
-	head int
-	kind uint8
+	s, e int
+	// scope is the offset of the token that opens the innermost construct
+	// the token stands in (if, while, until, for, case, a case item, { or
+	// (), and -1 outside any. anchor is the offset of the token its role
+	// measures from: the command's first token for an argument, the
+	// statement's or the construct's first token for a closing token; -1
+	// for none. (Offsets, not indices: finish sorts the tokens.)
+	scope, anchor int
+	kind, role    uint8
 	// glueBefore and glueAfter ask for no space on that side, as shfmt
 	// prints "a;", "(a)", "a)" in case patterns, "f()" and ">&2".
 	glueBefore, glueAfter bool
@@ -102,6 +114,7 @@ type layoutTools struct {
 	walker shWalker
 	gaps   []shGap
 	levels []int
+	inner  []int
 	plan   shellPlan
 }
 
@@ -295,8 +308,11 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	for i := range w.toks {
 		w.toks[i].s += a
 		w.toks[i].e += a
-		if w.toks[i].head >= 0 {
-			w.toks[i].head += a
+		if w.toks[i].scope >= 0 {
+			w.toks[i].scope += a
+		}
+		if w.toks[i].anchor >= 0 {
+			w.toks[i].anchor += a
 		}
 	}
 	t.plan = shellPlan{toks: w.toks, tools: t}
@@ -330,7 +346,7 @@ func (p *printer) parseShell(t *layoutTools, body string, n *syntax.Node) layout
 	}
 	s.parsed[n.Lowered] = parsedShell{src, f}
 	w := &t.walker
-	w.stmts(f.Stmts, 0)
+	w.stmts(f.Stmts, -1)
 	if w.bad == shellLaidOut {
 		w.finish(f)
 	}
@@ -423,42 +439,42 @@ func (w *shWalker) fail(r layoutOutcome) {
 	}
 }
 
-// add appends the token [s, e) and returns its index.
-func (w *shWalker) add(s, e, depth int, kind uint8) int {
+// add appends the token [s, e) in scope sc and returns its index.
+func (w *shWalker) add(s, e, sc int, kind uint8) int {
 	if s < 0 || e <= s || e > len(w.src) {
 		w.fail(shellUncovered)
 		s, e = 0, 0
 	}
-	w.toks = append(w.toks, shTok{s: s, e: e, depth: depth, kind: kind, head: -1})
+	w.toks = append(w.toks, shTok{s: s, e: e, scope: sc, anchor: -1, kind: kind})
 	return len(w.toks) - 1
 }
 
 // word appends the token of a fixed text at pos, checking that it is there.
-func (w *shWalker) word(pos sh.Pos, text string, depth int, kind uint8) int {
+func (w *shWalker) word(pos sh.Pos, text string, sc int, kind uint8) int {
 	s := int(pos.Offset())
 	if !pos.IsValid() || !strings.HasPrefix(w.src[min(s, len(w.src)):], text) {
 		w.fail(shellUncovered)
 	}
-	return w.add(s, s+len(text), depth, kind)
+	return w.add(s, s+len(text), sc, kind)
 }
 
 // node appends a node's whole text as one token.
-func (w *shWalker) node(n sh.Node, depth int) int {
-	return w.add(int(n.Pos().Offset()), int(n.End().Offset()), depth, tokPlain)
+func (w *shWalker) node(n sh.Node, sc int) int {
+	return w.add(int(n.Pos().Offset()), int(n.End().Offset()), sc, tokPlain)
 }
 
 // punct finds the byte c after blanks from offset i and appends it as a
 // token; the parse left it without a position (case patterns' "(", "|"
 // and ")", the ";" before a for loop's "do", a function's "()").
-func (w *shWalker) punct(i int, c byte, depth int, kind uint8) int {
+func (w *shWalker) punct(i int, c byte, sc int, kind uint8) int {
 	for i < len(w.src) && (w.src[i] == ' ' || w.src[i] == '\t') {
 		i++
 	}
 	if i >= len(w.src) || w.src[i] != c {
 		w.fail(shellUncovered)
-		return w.add(0, 0, depth, kind)
+		return w.add(0, 0, sc, kind)
 	}
-	return w.add(i, i+1, depth, kind)
+	return w.add(i, i+1, sc, kind)
 }
 
 // peek reports whether the byte c follows offset i after blanks.
@@ -476,41 +492,78 @@ func (w *shWalker) end() int {
 	return w.toks[len(w.toks)-1].e
 }
 
-func (w *shWalker) stmts(list []*sh.Stmt, depth int) {
-	for _, s := range list {
-		w.stmt(s, depth)
+// start returns the offset of the first token in the text of those from
+// index k on, or -1 for none: where the statement they make began.
+func (w *shWalker) start(k int) int {
+	return firstStart(w.toks[k:])
+}
+
+// firstStart returns the least start offset of toks, or -1 for none.
+func firstStart(toks []shTok) int {
+	s := -1
+	for _, t := range toks {
+		if s < 0 || t.s < s {
+			s = t.s
+		}
+	}
+	return s
+}
+
+// set gives token k a role measured from anchor.
+func (w *shWalker) set(k int, role uint8, anchor int) {
+	w.toks[k].role, w.toks[k].anchor = role, anchor
+}
+
+// closeCond makes the ';' or '&' that ends the last statement of a
+// condition (before then or do) close the construct opened at offset o in
+// scope sc: "; then" and "; do" lines take the construct's level.
+func (w *shWalker) closeCond(from, o, sc int) {
+	if k := len(w.toks) - 1; k >= from && w.toks[k].kind == tokTrail {
+		w.toks[k].scope = sc
+		w.set(k, roleClose, o)
 	}
 }
 
-func (w *shWalker) stmt(s *sh.Stmt, depth int) {
+func (w *shWalker) stmts(list []*sh.Stmt, sc int) {
+	for _, s := range list {
+		w.stmt(s, sc)
+	}
+}
+
+func (w *shWalker) stmt(s *sh.Stmt, sc int) {
+	from := len(w.toks)
 	if s.Negated {
-		w.word(s.Position, "!", depth, tokPlain)
+		w.word(s.Position, "!", sc, tokPlain)
 	}
 	head := len(w.toks)
 	if s.Cmd != nil {
-		w.command(s.Cmd, depth)
+		w.command(s.Cmd, sc)
 	}
 	for _, r := range s.Redirs {
 		k := len(w.toks)
-		w.redirect(r, depth)
+		w.redirect(r, sc)
 		w.args(k, head)
 	}
 	if s.Semicolon.IsValid() {
+		o := w.start(from)
+		var k int
 		switch {
 		case s.Background:
-			w.word(s.Semicolon, "&", depth, tokTrail)
+			k = w.word(s.Semicolon, "&", sc, tokTrail)
 		case s.Coprocess:
-			w.word(s.Semicolon, "|&", depth, tokTrail)
+			k = w.word(s.Semicolon, "|&", sc, tokTrail)
 		case s.Disown:
 			w.fail(shellUnsupported)
+			return
 		default:
-			k := w.word(s.Semicolon, ";", depth, tokTrail)
+			k = w.word(s.Semicolon, ";", sc, tokTrail)
 			w.toks[k].glueBefore = true
 		}
+		w.set(k, roleClose, o)
 	}
 }
 
-func (w *shWalker) redirect(r *sh.Redirect, depth int) {
+func (w *shWalker) redirect(r *sh.Redirect, sc int) {
 	if (r.Op == sh.Hdoc || r.Op == sh.DashHdoc) && r.Word != nil {
 		// The operator and its word are one token, kept as written:
 		// BuildKit finds heredocs in the words of the text, and "<< EOF"
@@ -520,7 +573,7 @@ func (w *shWalker) redirect(r *sh.Redirect, depth int) {
 			s = int(r.N.Pos().Offset())
 		}
 		e := int(r.Word.End().Offset())
-		k := w.add(s, e, depth, tokPlain)
+		k := w.add(s, e, sc, tokPlain)
 		// Nor may a blank come or go on either side: "A<<EOF" holds no
 		// heredoc for BuildKit, "A <<EOF" does.
 		w.toks[k].glueBefore = s > 0 && s <= len(w.src) && !isBlankByte(w.src[s-1])
@@ -542,64 +595,75 @@ func (w *shWalker) redirect(r *sh.Redirect, depth int) {
 	if !strings.HasSuffix(w.src[min(s, len(w.src)):min(e, len(w.src))], op) {
 		w.fail(shellUncovered)
 	}
-	w.add(s, e, depth, tokPlain)
-	k := w.node(r.Word, depth)
+	w.add(s, e, sc, tokPlain)
+	k := w.node(r.Word, sc)
 	if r.Op == sh.DplIn || r.Op == sh.DplOut {
 		w.toks[k].glueBefore = true
 	}
 }
 
-func (w *shWalker) command(cmd sh.Command, d int) {
+func (w *shWalker) command(cmd sh.Command, sc int) {
 	switch c := cmd.(type) {
 	case *sh.CallExpr:
 		head := len(w.toks)
 		for _, a := range c.Assigns {
-			w.node(a, d)
+			w.node(a, sc)
 		}
 		for _, x := range c.Args {
-			w.node(x, d)
+			w.node(x, sc)
 		}
 		w.args(head+1, head)
 	case *sh.BinaryCmd:
-		w.stmt(c.X, d)
-		w.word(c.OpPos, c.Op.String(), d, tokLead)
-		w.stmt(c.Y, d)
+		from := len(w.toks)
+		w.stmt(c.X, sc)
+		o := w.start(from)
+		k := w.word(c.OpPos, c.Op.String(), sc, tokLead)
+		w.set(k, roleLead, o)
+		w.stmt(c.Y, sc)
 	case *sh.Block:
-		w.word(c.Lbrace, "{", d, tokPlain)
-		w.stmts(c.Stmts, d+1)
-		w.word(c.Rbrace, "}", d, tokPlain)
+		o := w.toks[w.word(c.Lbrace, "{", sc, tokPlain)].s
+		w.stmts(c.Stmts, o)
+		w.set(w.word(c.Rbrace, "}", sc, tokPlain), roleClose, o)
 	case *sh.Subshell:
-		k := w.word(c.Lparen, "(", d, tokPlain)
+		k := w.word(c.Lparen, "(", sc, tokPlain)
 		w.toks[k].glueAfter = true
-		w.stmts(c.Stmts, d+1)
-		k = w.word(c.Rparen, ")", d, tokPlain)
+		o := w.toks[k].s
+		w.stmts(c.Stmts, o)
+		k = w.word(c.Rparen, ")", sc, tokPlain)
 		w.toks[k].glueBefore = true
+		w.set(k, roleClose, o)
 	case *sh.IfClause:
-		w.word(c.Position, "if", d, tokPlain)
-		w.stmts(c.Cond, d+1)
-		w.word(c.ThenPos, "then", d, tokPlain)
-		w.stmts(c.Then, d+1)
+		o := w.toks[w.word(c.Position, "if", sc, tokPlain)].s
+		from := len(w.toks)
+		w.stmts(c.Cond, o)
+		w.closeCond(from, o, sc)
+		w.set(w.word(c.ThenPos, "then", sc, tokPlain), roleClose, o)
+		w.stmts(c.Then, o)
 		for el := c.Else; el != nil; el = el.Else {
 			if el.ThenPos.IsValid() {
-				w.word(el.Position, "elif", d, tokPlain)
-				w.stmts(el.Cond, d+1)
-				w.word(el.ThenPos, "then", d, tokPlain)
+				w.set(w.word(el.Position, "elif", sc, tokPlain), roleClose, o)
+				from := len(w.toks)
+				w.stmts(el.Cond, o)
+				w.closeCond(from, o, sc)
+				w.set(w.word(el.ThenPos, "then", sc, tokPlain), roleClose, o)
 			} else {
-				w.word(el.Position, "else", d, tokPlain)
+				w.set(w.word(el.Position, "else", sc, tokPlain), roleClose, o)
 			}
-			w.stmts(el.Then, d+1)
+			w.stmts(el.Then, o)
 		}
-		w.word(c.FiPos, "fi", d, tokPlain)
+		w.set(w.word(c.FiPos, "fi", sc, tokPlain), roleClose, o)
 	case *sh.WhileClause:
 		kw := "while"
 		if c.Until {
 			kw = "until"
 		}
-		w.word(c.WhilePos, kw, d, tokPlain)
-		w.stmts(c.Cond, d+1)
-		w.word(c.DoPos, "do", d, tokPlain)
-		w.stmts(c.Do, d+1)
-		w.word(c.DonePos, "done", d, tokPlain)
+		o := w.toks[w.word(c.WhilePos, kw, sc, tokPlain)].s
+		from := len(w.toks)
+		w.stmts(c.Cond, o)
+		w.closeCond(from, o, sc)
+		w.set(w.word(c.DoPos, "do", sc, tokPlain), roleClose, o)
+		w.stmts(c.Do, o)
+		w.set(w.word(c.DonePos, "done", sc, tokPlain), roleClose, o)
 	case *sh.ForClause:
 		if c.Braces {
 			w.fail(shellUnsupported)
@@ -609,87 +673,94 @@ func (w *shWalker) command(cmd sh.Command, d int) {
 		if c.Select {
 			kw = "select"
 		}
-		w.word(c.ForPos, kw, d, tokPlain)
+		head := w.word(c.ForPos, kw, sc, tokPlain)
+		o := w.toks[head].s
 		switch l := c.Loop.(type) {
 		case *sh.WordIter:
-			w.node(l.Name, d+1)
+			w.node(l.Name, o)
 			if l.InPos.IsValid() {
-				w.word(l.InPos, "in", d+1, tokPlain)
+				w.word(l.InPos, "in", o, tokPlain)
 			}
 			for _, x := range l.Items {
-				w.node(x, d+1)
+				w.node(x, o)
 			}
 		case *sh.CStyleLoop:
-			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), d+1, tokPlain)
+			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), o, tokPlain)
 		default:
 			w.fail(shellUnsupported)
 			return
 		}
+		w.args(head+1, head)
 		if w.peek(w.end(), ';') {
-			k := w.punct(w.end(), ';', d+1, tokTrail)
+			k := w.punct(w.end(), ';', sc, tokTrail)
 			w.toks[k].glueBefore = true
+			w.set(k, roleClose, o)
 		}
-		w.word(c.DoPos, "do", d, tokPlain)
-		w.stmts(c.Do, d+1)
-		w.word(c.DonePos, "done", d, tokPlain)
+		w.set(w.word(c.DoPos, "do", sc, tokPlain), roleClose, o)
+		w.stmts(c.Do, o)
+		w.set(w.word(c.DonePos, "done", sc, tokPlain), roleClose, o)
 	case *sh.CaseClause:
 		if c.Braces {
 			w.fail(shellUnsupported)
 			return
 		}
-		w.word(c.Case, "case", d, tokPlain)
-		w.node(c.Word, d+1)
-		w.word(c.In, "in", d+1, tokPlain)
+		head := w.word(c.Case, "case", sc, tokPlain)
+		o := w.toks[head].s
+		w.node(c.Word, o)
+		w.word(c.In, "in", o, tokPlain)
+		w.args(head+1, head)
 		for _, ci := range c.Items {
+			item := len(w.toks)
 			if w.peek(w.end(), '(') {
-				k := w.punct(w.end(), '(', d+1, tokPlain)
+				k := w.punct(w.end(), '(', o, tokPlain)
 				w.toks[k].glueAfter = true
 			}
 			for i, pat := range ci.Patterns {
 				if i > 0 {
-					w.punct(w.end(), '|', d+1, tokPlain)
+					w.punct(w.end(), '|', o, tokPlain)
 				}
-				w.node(pat, d+1)
+				w.node(pat, o)
 			}
-			k := w.punct(w.end(), ')', d+1, tokPlain)
+			k := w.punct(w.end(), ')', o, tokPlain)
 			w.toks[k].glueBefore = true
-			w.stmts(ci.Stmts, d+2)
+			io := w.toks[item].s
+			w.stmts(ci.Stmts, io)
 			if ci.OpPos.IsValid() {
-				w.word(ci.OpPos, ci.Op.String(), d+2, tokTrail)
+				w.word(ci.OpPos, ci.Op.String(), io, tokTrail)
 			}
 		}
-		w.word(c.Esac, "esac", d, tokPlain)
+		w.set(w.word(c.Esac, "esac", sc, tokPlain), roleClose, o)
 	case *sh.FuncDecl:
 		if c.RsrvWord {
-			w.word(c.Position, "function", d, tokPlain)
+			w.word(c.Position, "function", sc, tokPlain)
 		}
 		if c.Name == nil || len(c.Names) > 0 {
 			w.fail(shellUnsupported)
 			return
 		}
-		w.node(c.Name, d)
+		w.node(c.Name, sc)
 		if c.Parens {
-			k := w.punct(w.end(), '(', d, tokPlain)
+			k := w.punct(w.end(), '(', sc, tokPlain)
 			w.toks[k].glueBefore = true
 			w.toks[k].glueAfter = true
-			w.punct(w.end(), ')', d, tokPlain)
+			w.punct(w.end(), ')', sc, tokPlain)
 		}
-		w.stmt(c.Body, d)
+		w.stmt(c.Body, sc)
 	case *sh.ArithmCmd, *sh.TestClause:
 		// Their inside keeps its spacing.
-		w.node(c, d)
+		w.node(c, sc)
 	case *sh.DeclClause:
-		w.node(c.Variant, d)
+		w.node(c.Variant, sc)
 		for _, a := range c.Args {
-			w.node(a, d)
+			w.node(a, sc)
 		}
 	case *sh.LetClause:
-		w.word(c.Let, "let", d, tokPlain)
+		w.word(c.Let, "let", sc, tokPlain)
 		for _, x := range c.Exprs {
-			w.node(x, d)
+			w.node(x, sc)
 		}
 	case *sh.TimeClause:
-		w.word(c.Time, "time", d, tokPlain)
+		w.word(c.Time, "time", sc, tokPlain)
 		if c.PosixFormat {
 			i := w.end()
 			for i < len(w.src) && (w.src[i] == ' ' || w.src[i] == '\t') {
@@ -698,17 +769,17 @@ func (w *shWalker) command(cmd sh.Command, d int) {
 			if !strings.HasPrefix(w.src[i:], "-p") {
 				w.fail(shellUncovered)
 			}
-			w.add(i, i+2, d, tokPlain)
+			w.add(i, i+2, sc, tokPlain)
 		}
 		if c.Stmt != nil {
-			w.stmt(c.Stmt, d)
+			w.stmt(c.Stmt, sc)
 		}
 	case *sh.CoprocClause:
-		w.word(c.Coproc, "coproc", d, tokPlain)
+		w.word(c.Coproc, "coproc", sc, tokPlain)
 		if c.Name != nil {
-			w.node(c.Name, d)
+			w.node(c.Name, sc)
 		}
-		w.stmt(c.Stmt, d)
+		w.stmt(c.Stmt, sc)
 	default:
 		w.fail(shellUnsupported)
 	}
@@ -747,11 +818,11 @@ func (w *shWalker) finish(f *sh.File) {
 		w.fail(shellUncovered)
 		return
 	}
-	depth := 0
+	sc := -1
 	if len(w.toks) > 0 {
-		depth = w.toks[len(w.toks)-1].depth
+		sc = w.toks[len(w.toks)-1].scope
 	}
-	w.add(i, len(w.src), depth, tokPlain)
+	w.add(i, len(w.src), sc, tokPlain)
 }
 
 func blanks(s string) bool {
@@ -803,37 +874,50 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 			gaps[k].to = i + 1
 		}
 	}
-	// &&, ||, | at a break begin the next line; ; and & end theirs. A token
-	// alone on its line, or with a break inside it, stays.
+	// &&, ||, | at a break begin the next line (rule 11); nothing else
+	// moves. A token alone on its line, or with a break inside it, stays.
 	for k := 1; k < n-1; k++ {
-		t := toks[k]
 		brk, next := gaps[k].to > gaps[k].from, gaps[k+1].to > gaps[k+1].from
-		switch {
-		case t.kind == tokLead && next && !brk && !gaps[k].inner:
+		if toks[k].kind == tokLead && next && !brk && !gaps[k].inner {
 			gaps[k].from, gaps[k].to = gaps[k+1].from, gaps[k+1].to
 			gaps[k+1].from, gaps[k+1].to = 0, 0
-		case t.kind == tokTrail && brk && !next && !gaps[k].inner &&
-			j.text[toks[k+1].s] != '#': // a line starting with # is a Dockerfile comment
-			gaps[k+1].from, gaps[k+1].to = gaps[k].from, gaps[k].to
-			gaps[k].from, gaps[k].to = 0, 0
 		}
 	}
 	// level is the indent levels of each token's line: 0 on the
-	// instruction's first line.
-	level := tools.levels[:0]
+	// instruction's first line; inner, those of the lines inside a
+	// construct that the token opens.
+	level, inner := tools.levels[:0], tools.inner[:0]
 	line := 0 // levels of the current line
 	if bi > 0 {
 		line = 1 // a break before the body: it starts on a continuation line
 	}
+	// at returns the index of the earlier token that starts at offset o,
+	// or -1 (tokens are sorted).
+	at := func(k, o int) int {
+		if i, ok := slices.BinarySearchFunc(toks[:k], o, func(x shTok, s int) int { return x.s - s }); o >= 0 && ok {
+			return i
+		}
+		return -1
+	}
 	for k, t := range toks {
+		// The natural level: that of the lines inside the construct the
+		// token stands in.
+		nat := 1
+		if i := at(k, t.scope); i >= 0 {
+			nat = inner[i]
+		}
 		if k > 0 {
 			prev := toks[k-1]
 			switch {
 			case gaps[k].to > gaps[k].from:
-				n := t.depth + 1
-				// The head is an earlier token (tokens are sorted).
-				if h, ok := slices.BinarySearchFunc(toks[:k], t.head, func(x shTok, s int) int { return x.s - s }); t.head >= 0 && ok {
-					n = max(n, level[h]+1)
+				n := nat
+				if a := at(k, t.anchor); a >= 0 {
+					switch t.role {
+					case roleArg:
+						n = max(n, level[a]+1)
+					case roleClose:
+						n = max(n, level[a])
+					}
 				}
 				p.breakGap(j, gaps[k].from, gaps[k].to, t.s, strings.Repeat(p.indent, n))
 				line = n
@@ -847,9 +931,10 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 			}
 		}
 		level = append(level, line)
+		inner = append(inner, max(nat, line)+1)
 		bi = p.contentBreaks(j, t.s, t.e, bi)
 	}
-	tools.levels = level
+	tools.levels, tools.inner = level, inner
 	for bi < len(j.breaks) && j.breaks[bi].pos < pc.e {
 		bi++ // none: the last token ends the body
 	}
@@ -867,6 +952,6 @@ func (w *shWalker) args(k, head int) {
 		return
 	}
 	for ; k < len(w.toks); k++ {
-		w.toks[k].head = w.toks[head].s
+		w.set(k, roleArg, w.toks[head].s)
 	}
 }
