@@ -75,7 +75,7 @@ const (
 const (
 	roleStmt  = iota // a statement's first token: its natural level
 	roleArg          // a command's word after its first: one level deeper than the anchor's line
-	roleLead         // &&, ||, |: at the natural level
+	roleLead         // &&, ||, |: one level deeper than the statement's first line
 	roleClose        // ;, then, do, done, fi, }, ...: the level of the anchor's line
 )
 
@@ -913,7 +913,7 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 				n := nat
 				if a := at(k, t.anchor); a >= 0 {
 					switch t.role {
-					case roleArg:
+					case roleArg, roleLead:
 						n = max(n, level[a]+1)
 					case roleClose:
 						n = max(n, level[a])
