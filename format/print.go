@@ -80,7 +80,11 @@ type printer struct {
 	out    []byte
 	eol    []byte
 	indent string // one level
-	esc    byte
+	// width is the spaces that make one level of the author's
+	// indentation, where an argument line keeps it (STYLE.md rule
+	// 15(c)): the indent width, or four with tabs.
+	width int
+	esc   byte
 	// keep marks instructions (by node index) to print as written: those
 	// the safety check found changed (set for each print).
 	keep  map[int]bool
@@ -105,11 +109,11 @@ func newPrinter(f *syntax.File, opts Options, h hatches, shells shellContext) *p
 	}
 	switch {
 	case opts.Tabs:
-		p.indent = "\t"
+		p.indent, p.width = "\t", 4
 	case opts.Indent > 0:
-		p.indent = strings.Repeat(" ", opts.Indent)
+		p.indent, p.width = strings.Repeat(" ", opts.Indent), opts.Indent
 	default:
-		p.indent = "    "
+		p.indent, p.width = "    ", 4
 	}
 	return p
 }

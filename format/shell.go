@@ -74,7 +74,7 @@ const (
 // construct's own level inside one (see emitShell).
 const (
 	roleStmt  = iota // a statement's first token: its natural level
-	roleArg          // a command's word after its first: one level deeper than the anchor's line
+	roleArg          // a command's word after its first: one level deeper than the anchor's line, or as deep as the author put it
 	roleLead         // &&, ||, |: one level deeper than the statement's first line
 	roleClose        // ;, then, do, done, fi, }, ...: the level of the anchor's line
 )
@@ -675,17 +675,18 @@ func (w *shWalker) command(cmd sh.Command, sc int) {
 		}
 		head := w.word(c.ForPos, kw, sc, tokPlain)
 		o := w.toks[head].s
+		// Its list of words is the loop's arguments.
 		switch l := c.Loop.(type) {
 		case *sh.WordIter:
-			w.node(l.Name, o)
+			w.node(l.Name, sc)
 			if l.InPos.IsValid() {
-				w.word(l.InPos, "in", o, tokPlain)
+				w.word(l.InPos, "in", sc, tokPlain)
 			}
 			for _, x := range l.Items {
-				w.node(x, o)
+				w.node(x, sc)
 			}
 		case *sh.CStyleLoop:
-			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), o, tokPlain)
+			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), sc, tokPlain)
 		default:
 			w.fail(shellUnsupported)
 			return
@@ -706,8 +707,8 @@ func (w *shWalker) command(cmd sh.Command, sc int) {
 		}
 		head := w.word(c.Case, "case", sc, tokPlain)
 		o := w.toks[head].s
-		w.node(c.Word, o)
-		w.word(c.In, "in", o, tokPlain)
+		w.node(c.Word, sc)
+		w.word(c.In, "in", sc, tokPlain)
 		w.args(head+1, head)
 		for _, ci := range c.Items {
 			item := len(w.toks)
@@ -750,15 +751,17 @@ func (w *shWalker) command(cmd sh.Command, sc int) {
 		// Their inside keeps its spacing.
 		w.node(c, sc)
 	case *sh.DeclClause:
-		w.node(c.Variant, sc)
+		head := w.node(c.Variant, sc)
 		for _, a := range c.Args {
 			w.node(a, sc)
 		}
+		w.args(head+1, head)
 	case *sh.LetClause:
-		w.word(c.Let, "let", sc, tokPlain)
+		head := w.word(c.Let, "let", sc, tokPlain)
 		for _, x := range c.Exprs {
 			w.node(x, sc)
 		}
+		w.args(head+1, head)
 	case *sh.TimeClause:
 		w.word(c.Time, "time", sc, tokPlain)
 		if c.PosixFormat {
@@ -919,6 +922,13 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 						n = max(n, level[a])
 					}
 				}
+				if t.role == roleArg {
+					// An argument line the author put deeper keeps its
+					// depth, in whole levels.
+					if b := j.breaks[gaps[k].to-1].pos; b <= t.s {
+						n = max(n, p.levels(j.text[b:t.s]))
+					}
+				}
 				p.breakGap(j, gaps[k].from, gaps[k].to, t.s, strings.Repeat(p.indent, n))
 				line = n
 			case prev.blankAfter || t.blankBefore:
@@ -939,6 +949,14 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 		bi++ // none: the last token ends the body
 	}
 	return bi
+}
+
+// levels counts the whole indent levels of the blanks ws, the leading
+// white space of a line as the author wrote it: a tab is one level, and
+// p.width spaces are one.
+func (p *printer) levels(ws string) int {
+	tabs := strings.Count(ws, "\t")
+	return tabs + (len(ws)-tabs)/p.width
 }
 
 // args marks the tokens from k on as going on with the command whose first

@@ -132,7 +132,7 @@ func TestShellLayout(t *testing.T) {
 		{"RUN coproc  a", "RUN coproc a"},
 		// A ; or & that starts a line stays there, at the level of the
 		// statement it ends.
-		{"RUN for k in \\\n\tx \\\n\t; do \\\n\techo $k; \\\n\tdone", "RUN for k in \\\n        x \\\n    ; do \\\n        echo $k; \\\n    done"},
+		{"RUN for k in \\\n\tx \\\n\t; do \\\n\techo $k; \\\n\tdone", "RUN for k in \\\n    x \\\n    ; do \\\n        echo $k; \\\n    done"},
 		{"RUN a \\\n&# c", "RUN a \\\n    & # c"},
 		// A break inside an operator is content.
 		{"RUN a &\\\n& b", "RUN a &\\\n& b"},

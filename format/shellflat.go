@@ -240,10 +240,11 @@ func (r *flatReader) forLoop(sc int) bool {
 	if r.i == len(r.s) || !r.word() || !isName(r.s[s:r.i]) {
 		return false
 	}
-	r.toks = append(r.toks, shTok{s: s, e: r.i, scope: o, role: roleArg, anchor: o})
+	// Its list of words is the loop's arguments.
+	r.toks = append(r.toks, shTok{s: s, e: r.i, scope: sc, role: roleArg, anchor: o})
 	r.blanks()
 	if r.peekWord() == "in" {
-		r.keyword("in", o, -1)
+		r.keyword("in", sc, -1)
 		k := len(r.toks) - 1
 		r.toks[k].role, r.toks[k].anchor = roleArg, o
 		for {
@@ -255,7 +256,7 @@ func (r *flatReader) forLoop(sc int) bool {
 			if !r.word() || flatReserved[r.s[s:r.i]] {
 				return false
 			}
-			r.toks = append(r.toks, shTok{s: s, e: r.i, scope: o, role: roleArg, anchor: o})
+			r.toks = append(r.toks, shTok{s: s, e: r.i, scope: sc, role: roleArg, anchor: o})
 		}
 	}
 	if r.at(";;") || !r.op(";", sc) {
@@ -401,9 +402,9 @@ func (r *flatReader) command(sc int) bool {
 		t := shTok{s: s, e: r.i, scope: sc, anchor: -1}
 		if words == 0 {
 			first = s
-		} else if !decl {
+		} else {
 			// A command's words after its first go one level deeper
-			// (shWalker.args); a declaration's do not.
+			// (shWalker.args), a declaration's too.
 			t.role, t.anchor = roleArg, first
 		}
 		r.toks = append(r.toks, t)
