@@ -98,6 +98,9 @@ type shTok struct {
 	// the neighbour asks: a heredoc operator's word keeps the blanks
 	// around it as written ("<<EOF ;" is not "<<EOF;" to BuildKit).
 	blankBefore, blankAfter bool
+	// keep asks for the blanks before the token as written: inside a
+	// $( ), whose spacing the layout keeps.
+	keep bool
 }
 
 // shellPlan is the token list of a body that can be laid out.
@@ -463,6 +466,57 @@ func (w *shWalker) node(n sh.Node, sc int) int {
 	return w.add(int(n.Pos().Offset()), int(n.End().Offset()), sc, tokPlain)
 }
 
+// wordToks appends the tokens of a word or an assignment and returns the
+// index of its first. A word is one token, but where it holds command
+// substitutions: the statements of a $( ) are laid out in a construct of
+// their own (STYLE.md rule 15(c)), opened by the piece of the word that
+// ends in "$(" and closed by the one that starts with its ")". The
+// blanks inside a $( ) stay as written (tokens marked keep); only its line
+// breaks are laid out. Quotes, backquotes, arithmetic and the like keep
+// their bytes, line breaks included, and so does a $( ) inside them.
+func (w *shWalker) wordToks(n sh.Node, sc int) int {
+	first := len(w.toks)
+	at, end := int(n.Pos().Offset()), int(n.End().Offset())
+	piece := -1 // the piece that opened the last $( )
+	sh.Walk(n, func(m sh.Node) bool {
+		switch m := m.(type) {
+		case *sh.CmdSubst:
+			if m.Backquotes || m.TempFile || m.ReplyVar {
+				return false
+			}
+			l, r := int(m.Left.Offset()), int(m.Right.Offset())
+			if !strings.HasPrefix(w.src[min(l, len(w.src)):], "$(") || r >= len(w.src) || w.src[r] != ')' || l < at {
+				w.fail(shellUncovered)
+				return false
+			}
+			k := w.add(at, l+2, sc, tokPlain)
+			if piece >= 0 {
+				w.toks[k].keep = true
+				w.set(k, roleClose, w.toks[piece].s)
+			}
+			piece = k
+			from := len(w.toks)
+			w.stmts(m.Stmts, w.toks[k].s)
+			for i := from; i < len(w.toks); i++ {
+				w.toks[i].keep = true
+			}
+			at = r
+			return false
+		case *sh.DblQuoted, *sh.ArithmExp, *sh.ProcSubst, *sh.ExtGlob:
+			// A $( ) in double quotes is quoted text: a line break in it is
+			// a break in quotes, content (rule 13).
+			return false
+		}
+		return true
+	})
+	k := w.add(at, end, sc, tokPlain)
+	if piece >= 0 {
+		w.toks[k].keep = true
+		w.set(k, roleClose, w.toks[piece].s)
+	}
+	return first
+}
+
 // punct finds the byte c after blanks from offset i and appends it as a
 // token; the parse left it without a position (case patterns' "(", "|"
 // and ")", the ";" before a for loop's "do", a function's "()").
@@ -596,7 +650,7 @@ func (w *shWalker) redirect(r *sh.Redirect, sc int) {
 		w.fail(shellUncovered)
 	}
 	w.add(s, e, sc, tokPlain)
-	k := w.node(r.Word, sc)
+	k := w.wordToks(r.Word, sc)
 	if r.Op == sh.DplIn || r.Op == sh.DplOut {
 		w.toks[k].glueBefore = true
 	}
@@ -607,10 +661,10 @@ func (w *shWalker) command(cmd sh.Command, sc int) {
 	case *sh.CallExpr:
 		head := len(w.toks)
 		for _, a := range c.Assigns {
-			w.node(a, sc)
+			w.wordToks(a, sc)
 		}
 		for _, x := range c.Args {
-			w.node(x, sc)
+			w.wordToks(x, sc)
 		}
 		w.args(head+1, head)
 	case *sh.BinaryCmd:
@@ -683,7 +737,7 @@ func (w *shWalker) command(cmd sh.Command, sc int) {
 				w.word(l.InPos, "in", sc, tokPlain)
 			}
 			for _, x := range l.Items {
-				w.node(x, sc)
+				w.wordToks(x, sc)
 			}
 		case *sh.CStyleLoop:
 			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), sc, tokPlain)
@@ -707,7 +761,7 @@ func (w *shWalker) command(cmd sh.Command, sc int) {
 		}
 		head := w.word(c.Case, "case", sc, tokPlain)
 		o := w.toks[head].s
-		w.node(c.Word, sc)
+		w.wordToks(c.Word, sc)
 		w.word(c.In, "in", sc, tokPlain)
 		w.args(head+1, head)
 		for _, ci := range c.Items {
@@ -720,7 +774,7 @@ func (w *shWalker) command(cmd sh.Command, sc int) {
 				if i > 0 {
 					w.punct(w.end(), '|', o, tokPlain)
 				}
-				w.node(pat, o)
+				w.wordToks(pat, o)
 			}
 			k := w.punct(w.end(), ')', o, tokPlain)
 			w.toks[k].glueBefore = true
@@ -753,7 +807,7 @@ func (w *shWalker) command(cmd sh.Command, sc int) {
 	case *sh.DeclClause:
 		head := w.node(c.Variant, sc)
 		for _, a := range c.Args {
-			w.node(a, sc)
+			w.wordToks(a, sc)
 		}
 		w.args(head+1, head)
 	case *sh.LetClause:
@@ -842,6 +896,7 @@ func blanks(s string) bool {
 type shGap struct {
 	from, to int
 	inner    bool
+	moved    bool // its break moved to the gap before (rule 11)
 }
 
 // emitShell prints a shell body laid out by its plan, starting with the
@@ -883,7 +938,7 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 		brk, next := gaps[k].to > gaps[k].from, gaps[k+1].to > gaps[k+1].from
 		if toks[k].kind == tokLead && next && !brk && !gaps[k].inner {
 			gaps[k].from, gaps[k].to = gaps[k+1].from, gaps[k+1].to
-			gaps[k+1].from, gaps[k+1].to = 0, 0
+			gaps[k+1].from, gaps[k+1].to, gaps[k+1].moved = 0, 0, true
 		}
 	}
 	// level is the indent levels of each token's line: 0 on the
@@ -931,6 +986,10 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 				}
 				p.breakGap(j, gaps[k].from, gaps[k].to, t.s, strings.Repeat(p.indent, n))
 				line = n
+			case t.keep && !gaps[k].moved:
+				p.out = append(p.out, j.text[prev.e:t.s]...)
+			case t.keep:
+				p.out = append(p.out, ' ')
 			case prev.blankAfter || t.blankBefore:
 				p.out = append(p.out, ' ')
 			case prev.glueAfter && j.text[prev.e-1] == '(' && j.text[t.s] == '(':
@@ -969,7 +1028,11 @@ func (w *shWalker) args(k, head int) {
 	if head >= len(w.toks) {
 		return
 	}
+	sc := w.toks[head].scope
 	for ; k < len(w.toks); k++ {
-		w.set(k, roleArg, w.toks[head].s)
+		// Not the tokens inside a $( ) nor those that close one.
+		if t := w.toks[k]; t.scope == sc && t.role == roleStmt {
+			w.set(k, roleArg, w.toks[head].s)
+		}
 	}
 }

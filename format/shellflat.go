@@ -37,6 +37,19 @@ type flatReader struct {
 	s    string
 	i    int
 	toks []shTok
+	// cuts are the command substitutions of the word read last.
+	cuts []flatCut
+	// skip is set while subst reads past the substitutions inside one.
+	skip bool
+}
+
+// flatCut is a command substitution "$(" ... ")" of a word: l is the
+// offset of its '$', r that of its ')', and toks the tokens of the
+// statements inside, at their offsets in the body, in scope -1 for the
+// scope that the piece of the word ending in "$(" opens.
+type flatCut struct {
+	l, r int
+	toks []shTok
 }
 
 // flatTokens appends the layout tokens of body to toks, or reports false
@@ -241,7 +254,7 @@ func (r *flatReader) forLoop(sc int) bool {
 		return false
 	}
 	// Its list of words is the loop's arguments.
-	r.toks = append(r.toks, shTok{s: s, e: r.i, scope: sc, role: roleArg, anchor: o})
+	r.set(r.appendWord(s, sc), roleArg, o)
 	r.blanks()
 	if r.peekWord() == "in" {
 		r.keyword("in", sc, -1)
@@ -256,7 +269,7 @@ func (r *flatReader) forLoop(sc int) bool {
 			if !r.word() || flatReserved[r.s[s:r.i]] {
 				return false
 			}
-			r.toks = append(r.toks, shTok{s: s, e: r.i, scope: sc, role: roleArg, anchor: o})
+			r.set(r.appendWord(s, sc), roleArg, o)
 		}
 	}
 	if r.at(";;") || !r.op(";", sc) {
@@ -399,15 +412,14 @@ func (r *flatReader) command(sc int) bool {
 		if decl && words > 0 && !assign && !flatDeclArg(w) {
 			return false // the parser reads a declaration's words itself
 		}
-		t := shTok{s: s, e: r.i, scope: sc, anchor: -1}
+		k := r.appendWord(s, sc)
 		if words == 0 {
 			first = s
 		} else {
 			// A command's words after its first go one level deeper
 			// (shWalker.args), a declaration's too.
-			t.role, t.anchor = roleArg, first
+			r.set(k, roleArg, first)
 		}
-		r.toks = append(r.toks, t)
 		words++
 		allAssign = allAssign && assign
 	}
@@ -476,19 +488,58 @@ func (r *flatReader) redir(redirs *[]int, sc int) (matched, ok bool) {
 		if r.i == len(r.s) || isFlatStop(r.s[r.i]) || r.s[r.i] == '#' || !r.word() {
 			return true, false
 		}
-		*redirs = append(*redirs, len(r.toks), len(r.toks)+1)
-		r.toks = append(r.toks,
-			shTok{s: start, e: end, scope: sc, anchor: -1},
-			shTok{s: w, e: r.i, scope: sc, anchor: -1, glueBefore: o == ">&" || o == "<&"})
+		*redirs = append(*redirs, len(r.toks))
+		r.toks = append(r.toks, shTok{s: start, e: end, scope: sc, anchor: -1})
+		k := r.appendWord(w, sc)
+		r.toks[k].glueBefore = o == ">&" || o == "<&"
+		*redirs = append(*redirs, k)
 		return true, true
 	}
 	return false, false
+}
+
+// set gives token k a role measured from anchor.
+func (r *flatReader) set(k int, role uint8, anchor int) {
+	r.toks[k].role, r.toks[k].anchor = role, anchor
+}
+
+// appendWord appends the tokens of the word read last, from offset s to
+// the reading position, as shWalker.wordToks makes them, and returns the
+// index of its first.
+func (r *flatReader) appendWord(s, sc int) int {
+	first := len(r.toks)
+	at, piece := s, -1
+	for _, c := range r.cuts {
+		k := len(r.toks)
+		r.toks = append(r.toks, shTok{s: at, e: c.l + 2, scope: sc, anchor: -1})
+		if piece >= 0 {
+			r.toks[k].keep = true
+			r.set(k, roleClose, r.toks[piece].s)
+		}
+		piece = k
+		for _, t := range c.toks {
+			if t.scope < 0 {
+				t.scope = at
+			}
+			t.keep = true
+			r.toks = append(r.toks, t)
+		}
+		at = c.r
+	}
+	k := len(r.toks)
+	r.toks = append(r.toks, shTok{s: at, e: r.i, scope: sc, anchor: -1})
+	if piece >= 0 {
+		r.toks[k].keep = true
+		r.set(k, roleClose, r.toks[piece].s)
+	}
+	return first
 }
 
 // word reads one word: literal bytes, escapes, quotes and parameters.
 func (r *flatReader) word() bool {
 	s := r.s
 	start := r.i
+	r.cuts = r.cuts[:0]
 	for r.i < len(s) {
 		switch c := s[r.i]; {
 		case isFlatStop(c):
@@ -578,7 +629,7 @@ func (r *flatReader) dollar(inQuotes bool) bool {
 	case c == '[':
 		return false // $[ ], old arithmetic
 	case c == '(':
-		return r.subst()
+		return r.subst(inQuotes)
 	case strings.IndexByte("$?#@*!-0123456789", c) >= 0:
 		r.i += 2 // a special parameter: "$$'x'" is $$ and 'x'
 		return true
@@ -588,15 +639,23 @@ func (r *flatReader) dollar(inQuotes bool) bool {
 }
 
 // subst reads a command substitution, "$(" to its ")", as part of a
-// word: the layout keeps a word whole. It declines what could hide that
+// word, and outside double quotes records it in r.cuts, with the tokens of
+// its inside, for appendWord to lay out. It declines what could hide that
 // end from a simple reading ($(( )), comments, subshells, backquotes) and
 // an inside that is not a flat body itself.
-func (r *flatReader) subst() bool {
+func (r *flatReader) subst(inQuotes bool) bool {
 	s := r.s
 	if r.i+2 < len(s) && s[r.i+2] == '(' {
 		return false
 	}
 	start := r.i
+	// The substitutions inside this one are read again, with their
+	// tokens, by flatTokens below: they are no cuts of the word, and
+	// here they are only skipped (reading each level twice would take
+	// time exponential in the nesting).
+	cuts, skip := len(r.cuts), r.skip
+	r.skip = true
+	defer func() { r.skip = skip }()
 	r.i += 2
 	for r.i < len(s) {
 		switch c := s[r.i]; c {
@@ -620,9 +679,29 @@ func (r *flatReader) subst() bool {
 		case ')':
 			// Its inside must be flat too, as the parser would read it.
 			r.i++
-			inner := s[start+2 : r.i-1]
-			_, ok := flatTokens(inner, nil)
-			return ok
+			r.cuts = r.cuts[:cuts]
+			if skip {
+				return true
+			}
+			base := start + 2
+			toks, ok := flatTokens(s[base:r.i-1], nil)
+			if !ok || inQuotes {
+				// One in double quotes stays in its word, whose bytes
+				// are kept (shWalker.wordToks).
+				return ok
+			}
+			for k := range toks {
+				t := &toks[k]
+				t.s, t.e = t.s+base, t.e+base
+				if t.scope >= 0 {
+					t.scope += base
+				}
+				if t.anchor >= 0 {
+					t.anchor += base
+				}
+			}
+			r.cuts = append(r.cuts, flatCut{l: start, r: r.i - 1, toks: toks})
+			return true
 		case '#', '`', '{', '}', '(':
 			return false
 		default:

@@ -77,6 +77,8 @@ func TestFlatTokens(t *testing.T) {
 		`a "$(b "c d")"x`:            true,
 		"a $(b; (c))":                false,
 		"a $(b; c && d;)":            true,
+		"a $(b $(c) d)x$(e)":         true,
+		`a "$(b $(c))" $(d "$(e)")`:  true,
 		"a $((1+2))":                 false,
 		"a $(case x in y) z;; esac)": false,
 		"a $(b # c)":                 false,
