@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 
@@ -243,25 +244,73 @@ func (p *printer) comment(n *syntax.Node, first bool) []byte {
 // indentation of the line of code at offset next of j.text (none where next
 // is negative: the instruction ends in a continuation). ind is that
 // indentation; a line of the continuation character alone takes it too.
-func (p *printer) breakGap(j joined, from, to, next int, ind string) {
+// Where the instruction keeps its lines' indentation as written (kept,
+// rule 13), each line takes its own instead.
+func (p *printer) breakGap(j joined, from, to, next int, ind string, kept bool) {
 	p.out = append(p.out, ' ', p.esc)
 	p.out = append(p.out, p.eol...)
 	for i := from; i < to; i++ {
+		// The line that starts at this break ends at the next one, or
+		// at next.
+		lead := ind
+		if b := j.breaks[i].pos; kept && (i+1 < to || next >= 0) {
+			switch {
+			case i+1 < to:
+				lead = j.text[b:j.breaks[i+1].pos]
+			case b <= next:
+				lead = j.text[b:next]
+			default:
+				// An operator moved to the start of this line (rule 11):
+				// it takes the line's blanks.
+				lead = leadingBlanks(j.text[b:])
+			}
+		}
 		for _, c := range j.breaks[i].comments {
-			p.commentLine(c, ind)
+			p.commentLine(c, lead)
 		}
 		if i+1 < to {
-			// The line that starts at this break ends at the next one: it
-			// held only the continuation character. Authors set off parts
-			// of a long RUN with them, and BuildKit reads them as blanks,
-			// not as empty lines.
-			p.out = append(p.out, ind...)
+			// The line held only the continuation character. Authors set
+			// off parts of a long RUN with them, and BuildKit reads them
+			// as blanks, not as empty lines.
+			p.out = append(p.out, lead...)
 			p.line([]byte{p.esc})
+		} else if next >= 0 {
+			p.out = append(p.out, lead...)
 		}
 	}
-	if next >= 0 {
-		p.out = append(p.out, ind...)
+}
+
+// contentBreak reports whether a line break of j falls inside one of the
+// parts ps, or inside a token of a shell body laid out: inside a word or
+// quotes (or text a shell body keeps as written), where the next line's
+// leading white space is content. The instruction then keeps the
+// indentation of all its continuation lines as written (STYLE.md rule 13).
+func contentBreak(j joined, ps []piece) bool {
+	k := 0
+	for _, b := range j.breaks {
+		for k < len(ps) && ps[k].e <= b.pos {
+			k++
+		}
+		if k == len(ps) {
+			return false
+		}
+		pc := ps[k]
+		if b.pos <= pc.s {
+			continue
+		}
+		if pc.sh == nil {
+			return true
+		}
+		toks := pc.sh.toks
+		i, _ := slices.BinarySearchFunc(toks, b.pos, func(t shTok, pos int) int { return t.e - pos })
+		for i < len(toks) && toks[i].e <= b.pos {
+			i++
+		}
+		if i < len(toks) && toks[i].s < b.pos {
+			return true
+		}
 	}
+	return false
 }
 
 // commentLine prints a comment line inside an instruction, without its
@@ -579,6 +628,7 @@ func shellWords(text string, a, b int, esc byte) []syntax.Span {
 // written, with the next line's leading white space.
 func (p *printer) emit(j joined, ps []piece) {
 	cont := p.indent
+	kept := contentBreak(j, ps)
 	bi := 0 // next break
 	prevEnd := 0
 	for k, pc := range ps {
@@ -589,8 +639,8 @@ func (p *printer) emit(j joined, ps []piece) {
 			}
 			switch {
 			case bi > from:
-				p.breakGap(j, from, bi, pc.s, cont)
-				if pc.s < len(j.text) && j.text[pc.s] == '#' {
+				p.breakGap(j, from, bi, pc.s, cont, kept)
+				if !kept && pc.s < len(j.text) && j.text[pc.s] == '#' {
 					// The line would now start with '#', a comment
 					// line, where bytes BuildKit splits words at but
 					// no comment reading skips (0xA0, say) stood before
@@ -613,7 +663,7 @@ func (p *printer) emit(j joined, ps []piece) {
 			}
 		}
 		if pc.sh != nil {
-			bi = p.emitShell(j, pc, bi)
+			bi = p.emitShell(j, pc, bi, kept)
 			prevEnd = pc.e
 			continue
 		}
@@ -625,7 +675,7 @@ func (p *printer) emit(j joined, ps []piece) {
 		prevEnd = pc.e
 	}
 	if bi < len(j.breaks) {
-		p.breakGap(j, bi, len(j.breaks), -1, cont)
+		p.breakGap(j, bi, len(j.breaks), -1, cont, kept)
 		return
 	}
 	p.out = append(p.out, p.eol...)

@@ -902,9 +902,10 @@ type shGap struct {
 // emitShell prints a shell body laid out by its plan, starting with the
 // break at index bi of j.breaks; it returns the index of the first break
 // after the body. Breaks between tokens are re-indented (one level, plus
-// the nesting of the token that starts the line); breaks inside a token
-// are content and printed as written.
-func (p *printer) emitShell(j joined, pc piece, bi int) int {
+// the nesting of the token that starts the line), unless the instruction
+// keeps its lines' indentation as written (kept, rule 13); breaks inside a
+// token are content and printed as written.
+func (p *printer) emitShell(j joined, pc piece, bi int, kept bool) int {
 	toks := pc.sh.toks
 	n := len(toks)
 	tools := pc.sh.tools
@@ -984,7 +985,7 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 						n = max(n, p.levels(j.text[b:t.s]))
 					}
 				}
-				p.breakGap(j, gaps[k].from, gaps[k].to, t.s, strings.Repeat(p.indent, n))
+				p.breakGap(j, gaps[k].from, gaps[k].to, t.s, strings.Repeat(p.indent, n), kept)
 				line = n
 			case t.keep && !gaps[k].moved:
 				p.out = append(p.out, j.text[prev.e:t.s]...)
