@@ -1022,9 +1022,10 @@ func (p *printer) levels(ws string) int {
 // args marks the tokens from k on as going on with the command whose first
 // token is head. A command's continued arguments are indented as shfmt
 // does and as the docker-library images are written (STYLE.md rule 15(c)):
-// one level deeper than the line the command began on ("apt-get install \"
-// on a line of its own, then the packages one level deeper; on the RUN
-// line, the packages at rule 12's one level).
+// at least one level deeper than the line the command began on
+// ("apt-get install \" on a line of its own, then the packages one level
+// deeper; on the RUN line, the packages at rule 12's one level), or as
+// deep as their author put them.
 func (w *shWalker) args(k, head int) {
 	if head >= len(w.toks) {
 		return
