@@ -130,9 +130,9 @@ func TestShellLayout(t *testing.T) {
 		{"RUN until a;do b;done", "RUN until a; do b; done"},
 		{"RUN a |& b", "RUN a |& b"},
 		{"RUN coproc  a", "RUN coproc a"},
-		// A ; or & that starts a line ends the line before, unless a
-		// shell comment would then start a line (BuildKit would drop it).
-		{"RUN for k in \\\n\tx \\\n\t; do \\\n\techo $k; \\\n\tdone", "RUN for k in \\\n        x; \\\n    do \\\n        echo $k; \\\n    done"},
+		// A ; or & that starts a line stays there, at the level of the
+		// statement it ends.
+		{"RUN for k in \\\n\tx \\\n\t; do \\\n\techo $k; \\\n\tdone", "RUN for k in \\\n    x \\\n    ; do \\\n        echo $k; \\\n    done"},
 		{"RUN a \\\n&# c", "RUN a \\\n    & # c"},
 		// A break inside an operator is content.
 		{"RUN a &\\\n& b", "RUN a &\\\n& b"},

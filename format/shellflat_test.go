@@ -25,7 +25,7 @@ func walkerTokens(body string) ([]shTok, bool) {
 	}
 	w := &t.walker
 	w.reset(body)
-	w.stmts(f.Stmts, 0)
+	w.stmts(f.Stmts, -1)
 	if w.bad == shellLaidOut {
 		w.finish(f)
 	}
@@ -57,7 +57,7 @@ func checkFlat(t *testing.T, body string) bool {
 func showToks(body string, toks []shTok) string {
 	s := ""
 	for _, tk := range toks {
-		s += fmt.Sprintf("[%q k%d h%d g%v%v] ", body[tk.s:tk.e], tk.kind, tk.head, tk.glueBefore, tk.glueAfter)
+		s += fmt.Sprintf("[%q k%d r%d s%d a%d g%v%v] ", body[tk.s:tk.e], tk.kind, tk.role, tk.scope, tk.anchor, tk.glueBefore, tk.glueAfter)
 	}
 	return s
 }
@@ -77,6 +77,8 @@ func TestFlatTokens(t *testing.T) {
 		`a "$(b "c d")"x`:            true,
 		"a $(b; (c))":                false,
 		"a $(b; c && d;)":            true,
+		"a $(b $(c) d)x$(e)":         true,
+		`a "$(b $(c))" $(d "$(e)")`:  true,
 		"a $((1+2))":                 false,
 		"a $(case x in y) z;; esac)": false,
 		"a $(b # c)":                 false,
