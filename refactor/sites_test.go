@@ -3,8 +3,6 @@ package refactor
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -92,17 +90,7 @@ func TestSitesGolden(t *testing.T) {
 // TestSitesCorpus checks Sites against Apply on every file of the
 // corpus (DFMT_CORPUS) that BuildKit accepts, for every refactor.
 func TestSitesCorpus(t *testing.T) {
-	root := formattest.CorpusDir(t)
-	var files []string
-	err := filepath.WalkDir(filepath.Join(root, "valid"), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := formattest.CorpusFiles(t, "valid")
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -111,11 +99,7 @@ func TestSitesCorpus(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				src, err := os.ReadFile(files[i])
-				if err == nil {
-					err = sitesAgree(src)
-				}
-				errs[i] = err
+				errs[i] = sitesAgree(files[i].Src)
 			}
 		}()
 	}
@@ -128,7 +112,7 @@ func TestSitesCorpus(t *testing.T) {
 	for i, err := range errs {
 		if err != nil {
 			if n++; n <= 20 {
-				t.Errorf("%s: %v", files[i], err)
+				t.Errorf("%s: %v", files[i].Rel, err)
 			}
 		}
 	}
