@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/formattest"
 	"github.com/dfmt/dfmt/format/syntax"
 )
 
@@ -861,29 +862,18 @@ func archiveInputs(t testing.TB, glob string) []string {
 	return srcs
 }
 
-// corpusSample is up to n files of the corpus of real Dockerfiles, when
-// DFMT_CORPUS names one.
+// corpusSample is up to n files of the corpus of real Dockerfiles, spread
+// over it, when DFMT_CORPUS names one.
 func corpusSample(t testing.TB, n int) []string {
-	dir := os.Getenv("DFMT_CORPUS")
-	if dir == "" {
+	if _, ok := formattest.Corpus(); !ok {
 		return nil
 	}
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join("..", "..", dir)
-	}
-	var paths []string
-	filepath.WalkDir(filepath.Join(dir, "valid"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			paths = append(paths, p)
-		}
-		return nil
-	})
+	files := formattest.CorpusFiles(t, "valid")
 	var srcs []string
-	step := max(1, len(paths)/n)
-	for i := 0; i < len(paths) && len(srcs) < n; i += step {
-		data, err := os.ReadFile(paths[i])
-		if err == nil && utf8.Valid(data) {
-			srcs = append(srcs, string(data))
+	step := max(1, len(files)/n)
+	for i := 0; i < len(files) && len(srcs) < n; i += step {
+		if utf8.Valid(files[i].Src) {
+			srcs = append(srcs, string(files[i].Src))
 		}
 	}
 	return srcs
