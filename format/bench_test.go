@@ -3,8 +3,6 @@ package format
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,18 +14,9 @@ import (
 
 // benchCorpus reads every file of $DFMT_CORPUS/valid.
 func benchCorpus(b *testing.B) (srcs [][]byte, size int64) {
-	dir := formattest.CorpusDir(b)
-	err := filepath.WalkDir(filepath.Join(dir, "valid"), func(path string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		src, err := os.ReadFile(path)
-		srcs = append(srcs, src)
-		size += int64(len(src))
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
+	for _, cf := range formattest.CorpusFiles(b, "valid") {
+		srcs = append(srcs, cf.Src)
+		size += int64(len(cf.Src))
 	}
 	return srcs, size
 }

@@ -63,7 +63,7 @@ type leftWarning struct {
 }
 
 func TestChecksCorpus(t *testing.T) {
-	root, files := corpusFiles(t)
+	files := formattest.CorpusFiles(t, "valid")
 	modes := []struct {
 		name string
 		opts func(path string) Options
@@ -78,8 +78,8 @@ func TestChecksCorpus(t *testing.T) {
 	}
 	results := make([]result, len(files))
 	parallel(len(files), func(i int) {
-		src, err := os.ReadFile(files[i])
-		if err != nil || bytes.Contains(src, []byte("{{")) || bytes.Contains(src, []byte("%%")) {
+		src := files[i].Src
+		if bytes.Contains(src, []byte("{{")) || bytes.Contains(src, []byte("%%")) {
 			results[i].skipped = true
 			return
 		}
@@ -90,7 +90,7 @@ func TestChecksCorpus(t *testing.T) {
 		}
 		res := result{before: countRules(ws)}
 		for _, m := range modes {
-			res.runs = append(res.runs, checksFile(src, m.opts(files[i]), res.before))
+			res.runs = append(res.runs, checksFile(src, m.opts(files[i].Path), res.before))
 		}
 		results[i] = res
 	})
@@ -110,7 +110,7 @@ func TestChecksCorpus(t *testing.T) {
 			continue
 		}
 		n++
-		rel, _ := filepath.Rel(root, files[i])
+		rel := files[i].Rel
 		for r, c := range res.before {
 			before[r] += c
 			rules[r] = true

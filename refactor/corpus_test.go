@@ -68,20 +68,17 @@ type corpusRun struct {
 }
 
 func TestCorpus(t *testing.T) {
-	root, files := corpusFiles(t)
+	files := formattest.CorpusFiles(t, "valid")
+	if len(files) == 0 {
+		t.Fatal("no files in the corpus")
+	}
 	type fileResult struct {
 		rel  string
 		runs []corpusRun // one per refactor, then one for all of them
 	}
 	results := make([]fileResult, len(files))
 	parallel(len(files), func(i int) {
-		rel, _ := filepath.Rel(root, files[i])
-		src, err := os.ReadFile(files[i])
-		if err != nil {
-			results[i] = fileResult{rel: rel, runs: []corpusRun{{fails: []string{err.Error()}}}}
-			return
-		}
-		results[i] = fileResult{rel: rel, runs: corpusFile(src, filepath.Dir(files[i]))}
+		results[i] = fileResult{rel: files[i].Rel, runs: corpusFile(files[i].Src, filepath.Dir(files[i].Path))}
 	})
 
 	type stat struct {
@@ -123,7 +120,7 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("… and %d more failures", nfail-60)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "over %d files of %s:\n", len(files), filepath.Join(root, "valid"))
+	fmt.Fprintf(&b, "over %d files of the corpus's valid/:\n", len(files))
 	for k, r := range All {
 		s := stats[k]
 		fmt.Fprintf(&b, "%-14s changed %d sites in %d files; refused %d\n", r.Name, s.sites, s.files, s.refused)
@@ -142,25 +139,6 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	t.Log("\n" + b.String())
-}
-
-// corpusFiles are the files of $DFMT_CORPUS/valid (the test is skipped
-// without it), and root is $DFMT_CORPUS.
-func corpusFiles(t *testing.T) (root string, files []string) {
-	root = formattest.CorpusDir(t)
-	err := filepath.WalkDir(filepath.Join(root, "valid"), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			files = append(files, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no files under %s", filepath.Join(root, "valid"))
-	}
-	return root, files
 }
 
 // parallel calls fn(i) for each i below n, on as many goroutines as

@@ -10,9 +10,11 @@
 // (github.com/moby/buildkit v0.34.x, frontend/dockerfile); where a rule
 // mirrors one of BuildKit's quirks, the refactor's comment names the file.
 //
-// The catalogue, in the order Apply runs it:
+// The catalogue, in the order Apply runs it but for merge-runs, which it
+// runs last:
 //
 //	drop-overridden  drop a CMD, ENTRYPOINT or HEALTHCHECK a later one overrides
+//	merge-runs       consecutive RUNs → one RUN
 //	add-to-copy      ADD → COPY
 //	exec-form        shell-form CMD/ENTRYPOINT → ["prog", "arg", …]
 //	key-value        legacy ENV k v / LABEL k v → k=v
@@ -21,7 +23,6 @@
 //	platform         drop FROM --platform=$TARGETPLATFORM
 //	expose-proto     EXPOSE 80/TCP → EXPOSE 80/tcp
 //	sort-packages    sort the package words of install commands
-//	merge-runs       consecutive RUNs → one RUN
 //
 // A site is safe when the file shows that the build stays the same but
 // for what Refactor.Changes says; it is unsafe when that hangs on what the

@@ -73,9 +73,11 @@ type Options struct {
 	Dir string
 }
 
-// All is the catalogue, in the order Apply runs it.
+// All is the catalogue. Apply runs it in this order, but for merge-runs,
+// which it runs last.
 var All = []*Refactor{
 	DropOverridden,
+	MergeRuns,
 	AddToCopy,
 	ExecForm,
 	KeyValue,
@@ -84,7 +86,6 @@ var All = []*Refactor{
 	Platform,
 	ExposeProto,
 	SortPackages,
-	MergeRuns,
 }
 
 // UnknownError is the error of Lookup for a name that is no refactor.
@@ -128,8 +129,10 @@ func Lookup(names []string) ([]*Refactor, error) {
 	return out, nil
 }
 
-// Apply runs the named refactors on src, in catalogue order, parsing the
-// file again between them. It returns the rewritten file, which still
+// Apply runs the named refactors on src, in catalogue order but for
+// merge-runs, which runs last (sorting packages before merging RUNs gives
+// what sorting them after would, and lets Apply parse the file once less),
+// each reading the file as the ones before it left it. It returns the rewritten file, which still
 // needs formatting (format.Source), and the places where a refactor did
 // not apply. The error is an unknown name (*UnknownError) or, for a file
 // BuildKit rejects, the *format.Error that format.Source would return; the
@@ -165,6 +168,9 @@ func (o Options) apply(src []byte, names []string) (out []byte, skips []Skip, li
 	rs, err := Lookup(names)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if i := slices.Index(rs, MergeRuns); i >= 0 {
+		rs = append(slices.Delete(rs, i, i+1), MergeRuns)
 	}
 	var input *syntax.File // the tree of src as given
 	var f *file            // the parse of src

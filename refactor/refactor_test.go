@@ -253,8 +253,8 @@ func escapeCR(b []byte) []byte   { return bytes.ReplaceAll(b, []byte("\r"), []by
 
 func TestLookup(t *testing.T) {
 	rs, err := Lookup([]string{"platform", "merge-runs", "platform"})
-	if err != nil || len(rs) != 2 || rs[0] != Platform || rs[1] != MergeRuns {
-		t.Errorf("Lookup = %v, %v; want platform, merge-runs", rs, err)
+	if err != nil || len(rs) != 2 || rs[0] != MergeRuns || rs[1] != Platform {
+		t.Errorf("Lookup = %v, %v; want merge-runs, platform", rs, err)
 	}
 	rs, err = Lookup([]string{"all"})
 	if err != nil || len(rs) != len(All) {

@@ -3,7 +3,6 @@ package refactor
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/dfmt/dfmt/format/formattest"
 	"github.com/dfmt/dfmt/format/syntax"
 )
 
@@ -102,20 +102,14 @@ func TestSitesGolden(t *testing.T) {
 // TestSitesCorpus checks Sites against Apply on every file of the
 // corpus (DFMT_CORPUS) that BuildKit accepts, for every refactor.
 func TestSitesCorpus(t *testing.T) {
-	_, files := corpusFiles(t)
+	files := formattest.CorpusFiles(t, "valid")
 	errs := make([]error, len(files))
-	parallel(len(files), func(i int) {
-		src, err := os.ReadFile(files[i])
-		if err == nil {
-			err = sitesAgree(src)
-		}
-		errs[i] = err
-	})
+	parallel(len(files), func(i int) { errs[i] = sitesAgree(files[i].Src) })
 	n := 0
 	for i, err := range errs {
 		if err != nil {
 			if n++; n <= 20 {
-				t.Errorf("%s: %v", files[i], err)
+				t.Errorf("%s: %v", files[i].Rel, err)
 			}
 		}
 	}
@@ -129,17 +123,17 @@ func TestSites(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Site{{
-		Name:  "sort-packages",
-		Title: "Sort the packages",
-		Start: at(13, 2, 1),
-		End:   at(35, 3, 6),
-		Text:  "RUN apk add a \\\r\n    b",
-	}, {
 		Name:  "merge-runs",
 		Title: "Merge with the next RUN",
 		Start: at(13, 2, 1),
 		End:   at(52, 5, 9),
 		Text:  "RUN apk add b \\\r\n    a \\\r\n# why\r\n&& make",
+	}, {
+		Name:  "sort-packages",
+		Title: "Sort the packages",
+		Start: at(13, 2, 1),
+		End:   at(35, 3, 6),
+		Text:  "RUN apk add a \\\r\n    b",
 	}}
 	if !reflect.DeepEqual(sites, want) {
 		t.Errorf("sites:\n%+v\nwant:\n%+v", sites, want)

@@ -122,6 +122,8 @@ Options:
       --annotate         with -l, -d or --check, also print a GitHub ::error
                          command for each region that differs and each error
                          (to stdout; to stderr with -d); on if GITHUB_ACTIONS=true
+      --lsp              serve the Language Server Protocol on standard input
+                         and output (see the README's Editors section)
       --version          print the version
   -h, --help             print this help
 
@@ -188,6 +190,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		annotate    = fs.Bool("annotate", false, "with -l, -d or --check, also print GitHub workflow commands")
 		excludes    = fs.StringArray("exclude", nil, "skip walked files and directories matching `PATTERN` (.gitignore syntax, from the current directory)")
 		showVersion = fs.Bool("version", false, "print the version and exit")
+		lsp         = fs.Bool("lsp", false, "serve the Language Server Protocol on standard input and output")
 		help        = fs.BoolP("help", "h", false, "print this help")
 	)
 	usageErr := func(err error) int {
@@ -210,6 +213,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *showVersion {
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
+	}
+	if *lsp {
+		if fs.NArg() > 0 || fs.NFlag() > 1 {
+			return usageErr(fmt.Errorf("--lsp takes no paths or other flags: the editor sends the documents and their settings"))
+		}
+		return serveLSP(stdin, stdout, stderr)
 	}
 
 	cfg := &config{

@@ -81,3 +81,35 @@ func moduleRoot() (string, bool) {
 		d = parent
 	}
 }
+
+// CorpusFile is one file of the corpus.
+type CorpusFile struct {
+	Path string // as found under the corpus root
+	Rel  string // relative to the corpus root, with '/' separators
+	Src  []byte
+}
+
+// CorpusFiles reads every regular file under the corpus's folder sub
+// ("valid", "invalid", ...) in sorted order, or skips as CorpusDir does.
+// The whole corpus is a few megabytes.
+func CorpusFiles(tb testing.TB, sub string) []CorpusFile {
+	tb.Helper()
+	root := CorpusDir(tb)
+	var out []CorpusFile
+	err := filepath.WalkDir(filepath.Join(root, sub), func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		out = append(out, CorpusFile{Path: path, Rel: filepath.ToSlash(rel), Src: src})
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}

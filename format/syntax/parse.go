@@ -387,6 +387,7 @@ func (p *fileParser) node(n Node) *Node {
 
 func (p *fileParser) add(n *Node) {
 	if !p.lowerOnly {
+		n.index = len(p.f.Nodes)
 		p.f.Nodes = append(p.f.Nodes, n)
 	}
 }
