@@ -36,6 +36,7 @@ type lspServer struct {
 	shutdown    bool // shutdown has been answered
 	enc         string
 	hints       bool // publish where refactors apply
+	unsafe      bool // offer unsafe refactor sites too (refactor.Options.Unsafe)
 
 	docs map[string]*lspDoc
 }
@@ -225,6 +226,10 @@ type lspOptions struct {
 	// set to false, for those who run another Dockerfile server beside
 	// dfmt and want its diagnostics alone.
 	Hints *bool `json:"hints"`
+	// Unsafe offers the refactor sites whose safety depends on what the
+	// file cannot show (a base image's ENTRYPOINT, the build context,
+	// judged from the document's folder), as --unsafe applies them.
+	Unsafe bool `json:"unsafe"`
 }
 
 func (s *lspServer) initialize(params json.RawMessage) (any, *rpcError) {
@@ -235,10 +240,11 @@ func (s *lspServer) initialize(params json.RawMessage) (any, *rpcError) {
 	var opts lspOptions
 	if o := p.InitializationOptions; len(o) > 0 && string(o) != "null" {
 		if err := json.Unmarshal(o, &opts); err != nil {
-			return nil, errorf(codeInvalidParams, `invalid initializationOptions: %v (dfmt reads {"hints": bool})`, err)
+			return nil, errorf(codeInvalidParams, `invalid initializationOptions: %v (dfmt reads {"hints": bool, "unsafe": bool})`, err)
 		}
 	}
 	s.hints = opts.Hints == nil || *opts.Hints
+	s.unsafe = opts.Unsafe
 	// UTF-8 when the client can: it is what Go strings count. Otherwise
 	// UTF-16, which every client must take.
 	for _, e := range p.Capabilities.General.PositionEncodings {

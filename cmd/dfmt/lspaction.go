@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 
 	"github.com/dfmt/dfmt/format"
@@ -45,11 +46,22 @@ type codeActionParams struct {
 }
 
 // sites returns where the refactors apply to d, or nothing for a document
-// that does not parse.
-func sites(d *lspDoc) []refactor.Site {
-	sites, _, err := refactor.Sites([]byte(d.text), []string{"all"})
+// that does not parse: the safe sites, and with the unsafe option the
+// unsafe ones too, titled as such, with the build context taken to be the
+// document's folder.
+func (s *lspServer) sites(d *lspDoc) []refactor.Site {
+	opts := refactor.Options{Unsafe: s.unsafe}
+	if p, ok := uriPath(d.uri); ok {
+		opts.Dir = filepath.Dir(p)
+	}
+	sites, _, err := opts.Sites([]byte(d.text), []string{"all"})
 	if err != nil {
 		return nil
+	}
+	for i := range sites {
+		if sites[i].Unsafe != "" {
+			sites[i].Title += " (unsafe: " + sites[i].Unsafe + ")"
+		}
 	}
 	return sites
 }
@@ -79,7 +91,7 @@ func (s *lspServer) codeAction(params json.RawMessage) (any, *rpcError) {
 	if !rewrite && !fixAll {
 		return actions, nil
 	}
-	all := sites(d)
+	all := s.sites(d)
 	if len(all) == 0 {
 		return actions, nil
 	}

@@ -198,3 +198,25 @@ func TestLSPSiteEdits(t *testing.T) {
 		t.Errorf("only %d sites in the archives", n)
 	}
 }
+
+// TestLSPUnsafe checks that initializationOptions {"unsafe": true} offers
+// the sites whose safety the file cannot show, titled as unsafe, and that
+// without it they are not offered.
+func TestLSPUnsafe(t *testing.T) {
+	const src = "FROM postgres:16\nCMD postgres -c max_connections=200\n"
+	for _, unsafe := range []bool{false, true} {
+		c := startLSP(t)
+		c.initialize(nil, map[string]any{"unsafe": unsafe})
+		c.open(untitled, src)
+		actions := c.codeActions(untitled, line(1), "refactor.rewrite")
+		if !unsafe {
+			if len(actions) != 0 {
+				t.Errorf("safe only: actions %+v", actions)
+			}
+			continue
+		}
+		if len(actions) != 1 || !strings.HasPrefix(actions[0].Title, "Write CMD in exec form (unsafe: ") {
+			t.Errorf("unsafe: actions %+v, want the exec-form one titled unsafe", actions)
+		}
+	}
+}

@@ -82,7 +82,7 @@ func (s *lspServer) diagnostics(d *lspDoc) []diagnostic {
 		})
 	}
 	if s.hints {
-		for _, site := range sites(d) {
+		for _, site := range s.sites(d) {
 			diags = append(diags, siteDiagnostic(x, site))
 		}
 	}
