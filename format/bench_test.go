@@ -3,9 +3,6 @@ package format
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,18 +14,9 @@ import (
 
 // benchCorpus reads every file of $DFMT_CORPUS/valid.
 func benchCorpus(b *testing.B) (srcs [][]byte, size int64) {
-	dir := formattest.CorpusDir(b)
-	err := filepath.WalkDir(filepath.Join(dir, "valid"), func(path string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		src, err := os.ReadFile(path)
-		srcs = append(srcs, src)
-		size += int64(len(src))
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
+	for _, cf := range formattest.CorpusFiles(b, "valid") {
+		srcs = append(srcs, cf.Src)
+		size += int64(len(cf.Src))
 	}
 	return srcs, size
 }
@@ -106,34 +94,11 @@ func BenchmarkFormat(b *testing.B) {
 	ratioTo(b, srcs, formatAll)
 }
 
-// generate makes a Dockerfile of about size bytes: stages with long RUN
-// chains, continuation comments, ENV and LABEL lists and heredocs.
-func generate(size int) []byte {
-	var sb strings.Builder
-	sb.WriteString("# syntax=docker/dockerfile:1\nARG BASE=debian:bookworm\n")
-	for i := 0; sb.Len() < size; i++ {
-		fmt.Fprintf(&sb, "\n# stage %d\nfrom  ${BASE}  as  stage%d\n", i, i)
-		fmt.Fprintf(&sb, "ENV A%d=1 \\\n  B%d=\"two words\" \\\n  C%d=three\n", i, i, i)
-		sb.WriteString("RUN set -eux; \\\n\tapt-get update && \\\n\tapt-get install -y --no-install-recommends \\\n")
-		for k := 0; k < 20; k++ {
-			fmt.Fprintf(&sb, "\t\tpackage-%d-%d \\\n", i, k)
-		}
-		sb.WriteString("# the cache goes\n\t&& rm -rf /var/lib/apt/lists/*\n")
-		fmt.Fprintf(&sb, "COPY  --from=stage%d  /a /b\n", i)
-		sb.WriteString("RUN <<EOF\n")
-		for k := 0; k < 20; k++ {
-			fmt.Fprintf(&sb, "echo line %d of a heredoc body   \n", k)
-		}
-		sb.WriteString("EOF\nCMD [ \"run\" ,\"--flag\" ]\n")
-	}
-	return []byte(sb.String())
-}
-
 // BenchmarkScale formats generated files of growing size; time per byte
 // should stay flat.
 func BenchmarkScale(b *testing.B) {
 	for _, size := range []int{100 << 10, 500 << 10, 1 << 20, 10 << 20} {
-		src := generate(size)
+		src := formattest.ScaleFile(size)
 		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
 			perOp(b, int64(len(src)), func() {
 				if _, err := Format(src, Options{}); err != nil {

@@ -26,7 +26,7 @@ import (
 // shells says which instructions' shells are not POSIX (shellContexts);
 // parses holds shell bodies of f the printer parsed already, which the
 // comparison of shell text need not parse again.
-func check(f *syntax.File, out []byte, shells map[*syntax.Node]layoutOutcome, parses map[*syntax.Lowered]parsedShell) (bad []int, whole bool) {
+func check(f *syntax.File, out []byte, shells shellContext, parses map[*syntax.Lowered]parsedShell) (bad []int, whole bool) {
 	g := syntax.ParseLowering(out, f)
 	if g.Err != nil || f.Escape != g.Escape || len(f.Directives) != len(g.Directives) {
 		return nil, true
@@ -45,7 +45,7 @@ func check(f *syntax.File, out []byte, shells map[*syntax.Node]layoutOutcome, pa
 	}
 	for i, k := range fi {
 		x, y := f.Nodes[k].Lowered, gl[i]
-		_, notPOSIX := shells[f.Nodes[k]]
+		_, notPOSIX := shells.kept[f.Nodes[k]]
 		if !sameNode(x, y, f.Escape, !notPOSIX, parses[x]) {
 			bad = append(bad, k)
 		} else if !sameDescription(x, y) {

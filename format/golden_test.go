@@ -12,21 +12,23 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/txtar"
+
 	"github.com/dfmt/dfmt/format"
+	"github.com/dfmt/dfmt/format/formattest"
 	"github.com/dfmt/dfmt/format/syntax"
 )
 
-var update = flag.Bool("update", false, "rewrite the out and err files of testdata/golden from the current formatter")
+var update = flag.Bool("update", false, "rewrite the out and err files of format/testdata/golden from the current formatter")
 
-// goldenDir holds the golden archives, at the repository root so that the
-// command's tests and the fuzz seeds can share them.
-const goldenDir = "../testdata/golden"
+// goldenDir holds the golden archives, beside the package they test.
+const goldenDir = "testdata/golden"
 
-// TestGolden formats the input of every archive in testdata/golden and
-// compares the result with the expected output or error.
+// TestGolden formats the input of every archive in format/testdata/golden
+// and compares the result with the expected output or error.
 //
-// Each archive is a txtar file (golang.org/x/tools/txtar format; its leading
-// comment says what the case is about) holding these files:
+// Each archive is a txtar file (github.com/rogpeppe/go-internal/txtar; its
+// leading comment says what the case is about) holding these files:
 //
 //	in        the input Dockerfile
 //	out       the expected output, or
@@ -36,7 +38,7 @@ const goldenDir = "../testdata/golden"
 //	          case, one a line as "line:col: message"; without it, none
 //
 // A txtar file cannot hold every byte sequence, so the contents of in and out
-// are decoded first:
+// are decoded first (formattest.DecodeGolden):
 //
 //   - A name ending in ".crlf" (in.crlf, out.crlf) means every line ends in
 //     CRLF: each LF of the content becomes CRLF.
@@ -51,9 +53,9 @@ const goldenDir = "../testdata/golden"
 // For each case the test asserts that the output equals out (or the error
 // equals err), that the warnings are those of warnings, that formatting out
 // again gives out (idempotence), that Parse(in).Verbatim() gives back in,
-// that the safety check reported no fallbacks, and, with BuildKit's parser
-// as the oracle, that BuildKit accepts the input of an out case and rejects
-// that of an err case, and builds the same from out as from in.
+// that the safety check reported no fallbacks, that BuildKit's parser
+// accepts the input of an out case and rejects that of an err case, and
+// that BuildKit builds the same from out as from in (formattest.SameBuild).
 //
 // With -update (go test ./format -run TestGolden -update) the out or err
 // file of each archive is rewritten from the current formatter; review the
@@ -80,7 +82,7 @@ func TestGolden(t *testing.T) {
 
 // goldenCase is one decoded archive.
 type goldenCase struct {
-	arch    *archive
+	arch    *txtar.Archive
 	opts    format.Options
 	in      []byte
 	out     []byte // nil when the case expects an error
@@ -92,32 +94,32 @@ type goldenCase struct {
 
 func loadGolden(t testing.TB, path string) *goldenCase {
 	t.Helper()
-	data, err := os.ReadFile(path)
+	arch, err := txtar.ParseFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &goldenCase{arch: parseArchive(data)}
+	c := &goldenCase{arch: arch}
 	var haveIn, haveErr bool
-	for _, f := range c.arch.files {
-		switch f.name {
+	for _, f := range arch.Files {
+		switch f.Name {
 		case "in", "in.crlf":
-			c.in = decodeGolden(f.name, f.data)
+			c.in = formattest.DecodeGolden(f.Name, f.Data)
 			haveIn = true
 		case "out", "out.crlf":
-			c.out = decodeGolden(f.name, f.data)
+			c.out = formattest.DecodeGolden(f.Name, f.Data)
 			c.hasOut = true
 		case "err":
-			c.wantErr = strings.TrimSpace(string(f.data))
+			c.wantErr = strings.TrimSpace(string(f.Data))
 			haveErr = true
 		case "warnings":
-			c.warnings = strings.Split(strings.TrimSuffix(string(f.data), "\n"), "\n")
+			c.warnings = strings.Split(strings.TrimSuffix(string(f.Data), "\n"), "\n")
 		case "opts":
-			c.opts, err = parseGoldenOpts(f.data)
+			c.opts, err = parseGoldenOpts(f.Data)
 			if err != nil {
 				t.Fatalf("%s: opts: %v", path, err)
 			}
 		default:
-			t.Fatalf("%s: unknown file %q in archive", path, f.name)
+			t.Fatalf("%s: unknown file %q in archive", path, f.Name)
 		}
 	}
 	if !haveIn {
@@ -133,7 +135,7 @@ func runGolden(t *testing.T, path string) {
 	c := loadGolden(t, path)
 
 	if got := syntax.Parse(c.in).Verbatim(); !bytes.Equal(got, c.in) {
-		t.Errorf("Parse(in).Verbatim() differs from in:\n%s", lineDiff(c.in, got))
+		t.Errorf("Parse(in).Verbatim() differs from in:\n%s", formattest.LineDiff(c.in, got))
 	}
 
 	res, err := format.Format(c.in, c.opts)
@@ -142,9 +144,9 @@ func runGolden(t *testing.T, path string) {
 		return
 	}
 
-	oracle := buildkitOracle(t, c.in)
+	_, bkErr := formattest.BuildKitParse(c.in)
 	if c.wantErr != "" {
-		if oracle.accepted {
+		if bkErr == nil {
 			t.Errorf("the case expects an error, but BuildKit accepts the input")
 		}
 		if err == nil {
@@ -163,8 +165,8 @@ func runGolden(t *testing.T, path string) {
 		return
 	}
 
-	if oracle.rejected {
-		t.Errorf("the case expects output, but BuildKit rejects the input: %v", oracle.err)
+	if bkErr != nil && !formattest.NoInstructions(bkErr) {
+		t.Errorf("the case expects output, but BuildKit rejects the input: %v", bkErr)
 	}
 	if err != nil {
 		t.Fatalf("Format: unexpected error: %v", err)
@@ -173,7 +175,7 @@ func runGolden(t *testing.T, path string) {
 		t.Errorf("safety check fell back on lines %v", res.Fallbacks)
 	}
 	if !bytes.Equal(res.Out, c.out) {
-		t.Errorf("output differs from out:\n%s", lineDiff(c.out, res.Out))
+		t.Errorf("output differs from out:\n%s", formattest.LineDiff(c.out, res.Out))
 	}
 	var warnings []string
 	for _, w := range res.Warnings {
@@ -192,45 +194,45 @@ func runGolden(t *testing.T, path string) {
 		t.Fatalf("formatting out: unexpected error: %v", err)
 	}
 	if !bytes.Equal(res2.Out, c.out) {
-		t.Errorf("formatting out changes it (not idempotent):\n%s", lineDiff(c.out, res2.Out))
+		t.Errorf("formatting out changes it (not idempotent):\n%s", formattest.LineDiff(c.out, res2.Out))
 	}
 	if len(res2.Fallbacks) != 0 {
 		t.Errorf("formatting out: safety check fell back on lines %v", res2.Fallbacks)
 	}
 	if got := syntax.Parse(c.out).Verbatim(); !bytes.Equal(got, c.out) {
-		t.Errorf("Parse(out).Verbatim() differs from out:\n%s", lineDiff(c.out, got))
+		t.Errorf("Parse(out).Verbatim() differs from out:\n%s", formattest.LineDiff(c.out, got))
 	}
 
 	// The expected output itself must build what the input builds.
-	if msg := oracle.sameBuildAs(c.out); msg != "" {
-		t.Errorf("out does not build what in builds: %s", msg)
+	if err := formattest.SameBuild(c.in, c.out); err != nil {
+		t.Errorf("out does not build what in builds: %v", err)
 	}
 }
 
 func updateGolden(t *testing.T, path string, c *goldenCase, res *format.Result, err error) {
-	var files []archiveFile
-	for _, f := range c.arch.files {
-		switch f.name {
+	var files []txtar.File
+	for _, f := range c.arch.Files {
+		switch f.Name {
 		case "out", "out.crlf", "err", "warnings":
 		default:
 			files = append(files, f)
 		}
 	}
 	if err != nil {
-		files = append(files, archiveFile{"err", []byte(err.Error() + "\n")})
+		files = append(files, txtar.File{Name: "err", Data: []byte(err.Error() + "\n")})
 	} else {
-		name, data := encodeGolden("out", res.Out)
-		files = append(files, archiveFile{name, data})
+		name, data := formattest.EncodeGolden("out", res.Out)
+		files = append(files, txtar.File{Name: name, Data: data})
 		if len(res.Warnings) > 0 {
 			var b strings.Builder
 			for _, w := range res.Warnings {
 				b.WriteString(w.String() + "\n")
 			}
-			files = append(files, archiveFile{"warnings", []byte(b.String())})
+			files = append(files, txtar.File{Name: "warnings", Data: []byte(b.String())})
 		}
 	}
-	c.arch.files = files
-	if err := os.WriteFile(path, c.arch.format(), 0o666); err != nil {
+	c.arch.Files = files
+	if err := os.WriteFile(path, txtar.Format(c.arch), 0o666); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -256,182 +258,6 @@ func parseGoldenOpts(data []byte) (format.Options, error) {
 	return o, nil
 }
 
-var (
-	bom       = []byte("\xef\xbb\xbf")
-	noEOLLine = []byte("<NOEOL>\n")
-)
-
-// decodeGolden turns the text of an in or out file into the bytes it stands
-// for; see TestGolden.
-func decodeGolden(name string, data []byte) []byte {
-	data = bytes.Clone(data)
-	if bytes.Equal(data, noEOLLine) {
-		data = data[:0]
-	} else if bytes.HasSuffix(data, append([]byte("\n"), noEOLLine...)) {
-		data = data[:len(data)-len(noEOLLine)-1]
-	}
-	if strings.HasSuffix(name, ".crlf") {
-		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
-	}
-	data = bytes.ReplaceAll(data, []byte("<CR>"), []byte("\r"))
-	if rest, ok := bytes.CutPrefix(data, []byte("<BOM>")); ok {
-		data = append(bytes.Clone(bom), rest...)
-	}
-	return data
-}
-
-// encodeGolden is the inverse of decodeGolden: it picks the file name (base
-// or base+".crlf") and the text for data.
-func encodeGolden(base string, data []byte) (string, []byte) {
-	name := base
-	data = bytes.Clone(data)
-	if rest, ok := bytes.CutPrefix(data, bom); ok {
-		data = append([]byte("<BOM>"), rest...)
-	}
-	if n := bytes.Count(data, []byte("\n")); n > 0 && bytes.Count(data, []byte("\r\n")) == n {
-		name += ".crlf"
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	}
-	data = bytes.ReplaceAll(data, []byte("\r"), []byte("<CR>"))
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		data = append(data, '\n')
-		data = append(data, noEOLLine...)
-	}
-	return name, data
-}
-
-// TestGoldenEncoding checks that the golden encoding round-trips the bytes it
-// is meant to represent.
-func TestGoldenEncoding(t *testing.T) {
-	for _, s := range []string{
-		"",
-		"\n",
-		"FROM a\n",
-		"FROM a",
-		"FROM a\r\nRUN b\r\n",
-		"FROM a\r\nRUN b",
-		"FROM a\r\nRUN b\n",
-		"\xef\xbb\xbfFROM a\n",
-		"\xef\xbb\xbfFROM a\r\n",
-		"FROM a\rRUN b\n",
-		"RUN a \t\n\tb\n",
-	} {
-		name, enc := encodeGolden("out", []byte(s))
-		if got := decodeGolden(name, enc); string(got) != s {
-			t.Errorf("%q: encoded as %s %q, decoded to %q", s, name, enc, got)
-		}
-	}
-}
-
-// archive is a txtar archive: a comment and a list of files. The format is
-// that of golang.org/x/tools/txtar, written here to keep the module free of
-// a dependency for forty lines.
-type archive struct {
-	comment []byte
-	files   []archiveFile
-}
-
-type archiveFile struct {
-	name string
-	data []byte
-}
-
-// parseArchive parses a txtar archive. A line "-- NAME --" starts a file.
-func parseArchive(data []byte) *archive {
-	a := &archive{}
-	var name string
-	cur := &a.comment
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line = data[:i+1]
-		}
-		data = data[len(line):]
-		if n, ok := archiveMarker(line); ok {
-			if cur != &a.comment {
-				a.files = append(a.files, archiveFile{name, fixNL(*cur)})
-			}
-			name = n
-			cur = new([]byte)
-			*cur = []byte{}
-			continue
-		}
-		*cur = append(*cur, line...)
-	}
-	if cur != &a.comment {
-		a.files = append(a.files, archiveFile{name, fixNL(*cur)})
-	}
-	return a
-}
-
-func archiveMarker(line []byte) (string, bool) {
-	line = bytes.TrimRight(line, "\r\n")
-	if !bytes.HasPrefix(line, []byte("-- ")) || !bytes.HasSuffix(line, []byte(" --")) || len(line) < 6 {
-		return "", false
-	}
-	name := strings.TrimSpace(string(line[3 : len(line)-3]))
-	return name, name != ""
-}
-
-func fixNL(b []byte) []byte {
-	if len(b) > 0 && b[len(b)-1] != '\n' {
-		b = append(b, '\n')
-	}
-	return b
-}
-
-func (a *archive) format() []byte {
-	var buf bytes.Buffer
-	buf.Write(fixNL(a.comment))
-	for _, f := range a.files {
-		fmt.Fprintf(&buf, "-- %s --\n", f.name)
-		buf.Write(fixNL(f.data))
-	}
-	return buf.Bytes()
-}
-
-// lineDiff shows two texts line by line, quoted so that white space, CR and
-// the BOM are visible, marking the lines that differ.
-func lineDiff(want, got []byte) string {
-	w := strings.SplitAfter(string(want), "\n")
-	g := strings.SplitAfter(string(got), "\n")
-	var b strings.Builder
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl == gl {
-			fmt.Fprintf(&b, "  %3d   %q\n", i+1, wl)
-			continue
-		}
-		if i < len(w) {
-			fmt.Fprintf(&b, "- %3d   %q\n", i+1, wl)
-		}
-		if i < len(g) {
-			fmt.Fprintf(&b, "+ %3d   %q\n", i+1, gl)
-		}
-	}
-	return "(- want, + got)\n" + b.String()
-}
-
-// goldenInputs returns the decoded input of every golden archive, for the
-// fuzz seeds.
-func goldenInputs(t testing.TB) [][]byte {
-	paths, err := filepath.Glob(filepath.Join(goldenDir, "*.txtar"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ins [][]byte
-	for _, path := range paths {
-		ins = append(ins, loadGolden(t, path).in)
-	}
-	return ins
-}
-
 // TestLongLine checks the one fault a txtar archive is not good for: BuildKit
 // rejects a line longer than 64 KiB (bufio.MaxScanTokenSize, line end
 // included), so dfmt must too, at the right line; one byte less is fine.
@@ -452,9 +278,8 @@ func TestLongLine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			long := "RUN echo " + strings.Repeat("a", tc.lineLen-len("RUN echo ")-len(tc.eol)) + tc.eol
 			src := []byte("FROM alpine" + tc.eol + long + "RUN true" + tc.eol)
-			oracle := buildkitOracle(t, src)
-			if oracle.accepted == tc.wantErr {
-				t.Fatalf("BuildKit: accepted=%v err=%v, test expects error=%v", oracle.accepted, oracle.err, tc.wantErr)
+			if _, bkErr := formattest.BuildKitParse(src); (bkErr != nil) != tc.wantErr {
+				t.Fatalf("BuildKit: err=%v, test expects error=%v", bkErr, tc.wantErr)
 			}
 			res, err := format.Format(src, format.Options{})
 			if !tc.wantErr {

@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 
@@ -80,7 +81,11 @@ type printer struct {
 	out    []byte
 	eol    []byte
 	indent string // one level
-	esc    byte
+	// width is the spaces that make one level of the author's
+	// indentation, where an argument line keeps it (STYLE.md rule
+	// 15(c)): the indent width, or four with tabs.
+	width int
+	esc   byte
 	// keep marks instructions (by node index) to print as written: those
 	// the safety check found changed (set for each print).
 	keep  map[int]bool
@@ -95,7 +100,7 @@ type printer struct {
 // newPrinter returns a printer of f with the file's escape hatches and the
 // shells of its instructions (shellContexts). Its scratch buffers come
 // from a pool: release returns them.
-func newPrinter(f *syntax.File, opts Options, h hatches, shells map[*syntax.Node]layoutOutcome) *printer {
+func newPrinter(f *syntax.File, opts Options, h hatches, shells shellContext) *printer {
 	p := &printer{f: f, eol: []byte("\n"), esc: f.Escape, hatch: h}
 	p.sh.ctx = shells
 	sc := printScratch.Get().(*printerScratch)
@@ -105,11 +110,11 @@ func newPrinter(f *syntax.File, opts Options, h hatches, shells map[*syntax.Node
 	}
 	switch {
 	case opts.Tabs:
-		p.indent = "\t"
+		p.indent, p.width = "\t", 4
 	case opts.Indent > 0:
-		p.indent = strings.Repeat(" ", opts.Indent)
+		p.indent, p.width = strings.Repeat(" ", opts.Indent), opts.Indent
 	default:
-		p.indent = "    "
+		p.indent, p.width = "    ", 4
 	}
 	return p
 }
@@ -232,20 +237,108 @@ func (p *printer) comment(n *syntax.Node, first bool) []byte {
 	return text
 }
 
-// lineOfEscape stands, among the comment lines of a line break, for a line
-// that holds only the continuation character: authors use them to set off
-// parts of a long RUN, and BuildKit reads them as blanks, not as empty lines.
-const lineOfEscape = -1
+// breakGap prints the line breaks j.breaks[from:to], which fall together
+// between two parts of an instruction: the end of the line before them (one
+// space and the continuation character), the comment lines and the lines
+// of the continuation character alone that stand between them, and then the
+// indentation of the line of code at offset next of j.text (none where next
+// is negative: the instruction ends in a continuation). ind is that
+// indentation; a line of the continuation character alone takes it too.
+// Where the instruction keeps its lines' indentation as written (kept,
+// rule 13), each line takes its own instead.
+func (p *printer) breakGap(j joined, from, to, next int, ind string, kept bool) {
+	p.out = append(p.out, ' ', p.esc)
+	p.out = append(p.out, p.eol...)
+	for i := from; i < to; i++ {
+		// The line that starts at this break ends at the next one, or
+		// at next.
+		lead := ind
+		if b := j.breaks[i].pos; kept && (i+1 < to || next >= 0) {
+			switch {
+			case i+1 < to:
+				lead = j.text[b:j.breaks[i+1].pos]
+			case b <= next:
+				lead = j.text[b:next]
+			default:
+				// An operator moved to the start of this line (rule 11):
+				// it takes the line's blanks.
+				lead = leadingBlanks(j.text[b:])
+			}
+		}
+		for _, c := range j.breaks[i].comments {
+			p.commentLine(c, lead)
+		}
+		if i+1 < to {
+			// The line held only the continuation character. Authors set
+			// off parts of a long RUN with them, and BuildKit reads them
+			// as blanks, not as empty lines.
+			p.out = append(p.out, lead...)
+			p.line([]byte{p.esc})
+		} else if next >= 0 {
+			p.out = append(p.out, lead...)
+		}
+	}
+}
 
-// gapLine prints, after the indentation, a comment line or a line of the
-// continuation character alone, which stand between two parts of an
-// instruction.
-func (p *printer) gapLine(c int) {
-	if c == lineOfEscape {
-		p.line([]byte{p.esc})
+// contentBreak reports whether a line break of j falls inside one of the
+// parts ps, or inside a token of a shell body laid out: inside a word or
+// quotes (or text a shell body keeps as written), where the next line's
+// leading white space is content. The instruction then keeps the
+// indentation of all its continuation lines as written (STYLE.md rule 13).
+func contentBreak(j joined, ps []piece) bool {
+	k := 0
+	for _, b := range j.breaks {
+		for k < len(ps) && ps[k].e <= b.pos {
+			k++
+		}
+		if k == len(ps) {
+			return false
+		}
+		pc := ps[k]
+		if b.pos <= pc.s {
+			continue
+		}
+		if pc.sh == nil {
+			return true
+		}
+		toks := pc.sh.toks
+		i, _ := slices.BinarySearchFunc(toks, b.pos, func(t shTok, pos int) int { return t.e - pos })
+		for i < len(toks) && toks[i].e <= b.pos {
+			i++
+		}
+		if i < len(toks) && toks[i].s < b.pos {
+			return true
+		}
+	}
+	return false
+}
+
+// commentLine prints a comment line inside an instruction, without its
+// trailing white space (STYLE.md rule 14): one that starts in column 0
+// stays there, as the Docker Official Images mark theirs; any other takes
+// lead, the indentation of the line after it, the code it describes.
+func (p *printer) commentLine(c int, lead string) {
+	text := p.f.Lines[c].Text
+	if len(text) > 0 && text[0] == '#' {
+		p.line(p.trimTrailing(text))
 		return
 	}
-	p.line(p.trimTrailing(syntax.TrimLeftSpace(p.f.Lines[c].Text)))
+	// A comment line must stay one: only blanks may stand before its '#'.
+	k := 0
+	for k < len(lead) && (lead[k] == ' ' || lead[k] == '\t') {
+		k++
+	}
+	p.out = append(p.out, lead[:k]...)
+	p.line(p.trimTrailing(syntax.TrimLeftSpace(text)))
+}
+
+// leadingBlanks returns the blanks that start s.
+func leadingBlanks(s string) string {
+	k := 0
+	for k < len(s) && (s[k] == ' ' || s[k] == '\t') {
+		k++
+	}
+	return s[:k]
 }
 
 func (p *printer) print() []byte {
@@ -483,11 +576,12 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, ln *syntax.
 		if plan := p.shellPlan(text, a, b); plan != nil {
 			return append(ps, piece{s: a, e: b, gap: gapSpace, sh: plan})
 		}
-	}
-	if p.esc == '\\' && p.posixShell() && shellMarks(text[a:b])&(markGlob|markNUL) != 0 {
-		// Where a POSIX shell may read a bash extended glob or stop at
-		// a NUL byte, no blank is known to only separate words (see
-		// sameWords): the text stays as written.
+		// A body not laid out as shell keeps its text and its
+		// continuation lines' indentation as written (STYLE.md rule
+		// 15(e)): white space is content to cmd.exe, PowerShell reads
+		// more than can be checked here, and shell that does not parse,
+		// or that shells read differently, cannot be shown to stay the
+		// same when its blanks move.
 		return append(ps, piece{s: a, e: b, gap: gapSpace})
 	}
 	for i, w := range shellWords(text, a, b, p.esc) {
@@ -503,7 +597,7 @@ func (p *printer) appendMaybeJSON(ps []piece, text string, a, b int, ln *syntax.
 // posixShell reports whether the instruction being printed runs its shell
 // text with a POSIX shell (see shellContexts).
 func (p *printer) posixShell() bool {
-	_, not := p.sh.ctx[p.sh.cur]
+	_, not := p.sh.ctx.kept[p.sh.cur]
 	return !not
 }
 
@@ -534,33 +628,19 @@ func shellWords(text string, a, b int, esc byte) []syntax.Span {
 // written, with the next line's leading white space.
 func (p *printer) emit(j joined, ps []piece) {
 	cont := p.indent
+	kept := contentBreak(j, ps)
 	bi := 0 // next break
-	breakLine := func(comments []int) {
-		p.out = append(p.out, ' ', p.esc)
-		p.out = append(p.out, p.eol...)
-		for _, c := range comments {
-			p.out = append(p.out, cont...)
-			p.gapLine(c)
-		}
-	}
 	prevEnd := 0
 	for k, pc := range ps {
 		if k > 0 {
-			var comments []int
-			broke := false
+			from := bi
 			for bi < len(j.breaks) && j.breaks[bi].pos <= pc.s {
-				if broke {
-					comments = append(comments, lineOfEscape)
-				}
-				comments = append(comments, j.breaks[bi].comments...)
-				broke = true
 				bi++
 			}
 			switch {
-			case broke:
-				breakLine(comments)
-				p.out = append(p.out, cont...)
-				if pc.s < len(j.text) && j.text[pc.s] == '#' {
+			case bi > from:
+				p.breakGap(j, from, bi, pc.s, cont, kept)
+				if !kept && pc.s < len(j.text) && j.text[pc.s] == '#' {
 					// The line would now start with '#', a comment
 					// line, where bytes BuildKit splits words at but
 					// no comment reading skips (0xA0, say) stood before
@@ -583,40 +663,47 @@ func (p *printer) emit(j joined, ps []piece) {
 			}
 		}
 		if pc.sh != nil {
-			bi = p.emitShell(j, pc, bi)
+			bi = p.emitShell(j, pc, bi, kept)
 			prevEnd = pc.e
 			continue
 		}
 		if pc.text != "" && (bi >= len(j.breaks) || j.breaks[bi].pos >= pc.e) {
 			p.out = append(p.out, pc.text...)
 		} else {
-			cur := pc.s
-			for bi < len(j.breaks) && j.breaks[bi].pos < pc.e {
-				b := j.breaks[bi]
-				p.out = append(p.out, j.text[cur:b.pos]...)
-				p.out = append(p.out, p.esc)
-				p.out = append(p.out, p.eol...)
-				for _, c := range b.comments {
-					p.out = append(p.out, cont...)
-					p.line(p.trimTrailing(syntax.TrimLeftSpace(p.f.Lines[c].Text)))
-				}
-				cur = b.pos
-				bi++
-			}
-			p.out = append(p.out, j.text[cur:pc.e]...)
+			bi = p.contentBreaks(j, pc.s, pc.e, bi)
 		}
 		prevEnd = pc.e
 	}
 	if bi < len(j.breaks) {
-		var comments []int
-		for k := bi; k < len(j.breaks); k++ {
-			if k > bi {
-				comments = append(comments, lineOfEscape)
-			}
-			comments = append(comments, j.breaks[k].comments...)
-		}
-		breakLine(comments)
+		p.breakGap(j, bi, len(j.breaks), -1, cont, kept)
 		return
 	}
 	p.out = append(p.out, p.eol...)
+}
+
+// contentBreaks prints j.text[s:e], a part of the instruction that holds
+// the line breaks from j.breaks[bi] on that fall inside it, and returns the
+// index of the first break after it. A break inside a word or quotes is
+// content: the text around it, and the next line's leading white space,
+// are printed as written; a comment line there takes that white space
+// (rule 14).
+func (p *printer) contentBreaks(j joined, s, e, bi int) int {
+	cur := s
+	for bi < len(j.breaks) && j.breaks[bi].pos < e {
+		b := j.breaks[bi]
+		bi++
+		if b.pos <= s {
+			continue // a break before the part, printed with the gap
+		}
+		p.out = append(p.out, j.text[cur:b.pos]...)
+		p.out = append(p.out, p.esc)
+		p.out = append(p.out, p.eol...)
+		lead := leadingBlanks(j.text[b.pos:e])
+		for _, c := range b.comments {
+			p.commentLine(c, lead)
+		}
+		cur = b.pos
+	}
+	p.out = append(p.out, j.text[cur:e]...)
+	return bi
 }

@@ -37,6 +37,7 @@ const (
 	shellOnbuild                          // ONBUILD in a stage whose shell ends up not POSIX
 	shellHeredoc                          // a here-document the layout does not know
 	shellParse                            // mvdan.cc/sh does not parse it (as bash)
+	shellDialect                          // dash, bash and busybox ash read it differently
 	shellUnsupported                      // a construct the layout does not handle (mksh, zsh forms)
 	shellUncovered                        // the tokens do not account for every byte (a walker gap)
 	shellPanic                            // the parser or the walker panicked
@@ -51,6 +52,7 @@ var layoutOutcomeNames = [numLayoutOutcomes]string{
 	"not POSIX: ONBUILD in a stage whose shell is not POSIX",
 	"a here-document the layout does not know",
 	"does not parse as shell",
+	"dash, bash and busybox ash read it differently",
 	"unsupported shell construct",
 	"tokens do not cover the text",
 	"panic in the shell layout",
@@ -62,21 +64,33 @@ func (r layoutOutcome) String() string { return layoutOutcomeNames[r] }
 const (
 	tokPlain = iota
 	tokLead  // &&, ||, |, |&: begins the next line at a break
-	tokTrail // ;, &, ;;, ;&, ;;&: ends its line at a break
+	tokTrail // ;, &, ;;, ;&, ;;&: stays where the author put it
+)
+
+// Token roles: how deep a line that a token starts is indented (STYLE.md
+// rule 15(c)). A line's level counts its indent levels (0 on the
+// instruction's line); the natural level of a token is that of the lines
+// inside the construct it stands in: 1 outside any, and one more than the
+// construct's own level inside one (see emitShell).
+const (
+	roleStmt  = iota // a statement's first token: its natural level
+	roleArg          // a command's word after its first: one level deeper than the anchor's line, or as deep as the author put it
+	roleLead         // &&, ||, |: one level deeper than the statement's first line
+	roleClose        // ;, then, do, done, fi, }, ...: the level of the anchor's line
 )
 
 // shTok is one token of a shell body: bytes [s, e) of the joined
 // instruction text, printed as written.
 type shTok struct {
-	s, e  int
-	depth int // shell nesting: the indent levels added to a line it starts
-	// head is, for a word after a command's first (an argument, an
-	// assignment after the first, a redirection), the offset where the
-	// command's first token starts, and -1 otherwise: a line that goes on
-	// with a command is indented one level deeper than the line it began
-	// on. (An offset, not an index: finish sorts the tokens.)
-	head int
-	kind uint8
+	s, e int
+	// scope is the offset of the token that opens the innermost construct
+	// the token stands in (if, while, until, for, case, a case item, { or
+	// (), and -1 outside any. anchor is the offset of the token its role
+	// measures from: the command's first token for an argument, the
+	// statement's or the construct's first token for a closing token; -1
+	// for none. (Offsets, not indices: finish sorts the tokens.)
+	scope, anchor int
+	kind, role    uint8
 	// glueBefore and glueAfter ask for no space on that side, as shfmt
 	// prints "a;", "(a)", "a)" in case patterns, "f()" and ">&2".
 	glueBefore, glueAfter bool
@@ -84,6 +98,9 @@ type shTok struct {
 	// the neighbour asks: a heredoc operator's word keeps the blanks
 	// around it as written ("<<EOF ;" is not "<<EOF;" to BuildKit).
 	blankBefore, blankAfter bool
+	// keep asks for the blanks before the token as written: inside a
+	// $( ), whose spacing the layout keeps.
+	keep bool
 }
 
 // shellPlan is the token list of a body that can be laid out.
@@ -100,6 +117,7 @@ type layoutTools struct {
 	walker shWalker
 	gaps   []shGap
 	levels []int
+	inner  []int
 	plan   shellPlan
 }
 
@@ -109,8 +127,8 @@ var layoutPool = sync.Pool{New: func() any {
 
 // shellState is the printer's state for shell bodies.
 type shellState struct {
-	cur *syntax.Node                   // the instruction being printed
-	ctx map[*syntax.Node]layoutOutcome // why each instruction's shell is not POSIX (absent: it is); see shellContexts
+	cur *syntax.Node // the instruction being printed
+	ctx shellContext // see shellContexts
 	// record, when set (by tests), learns what became of each shell body.
 	record func(n *syntax.Node, r layoutOutcome)
 	// parsed keeps each body's parse, keyed by its instruction's
@@ -124,13 +142,30 @@ type parsedShell struct {
 	f   *sh.File
 }
 
+// shellContext is what the printer and the safety check know of the
+// shells that run each instruction's shell-form body.
+type shellContext struct {
+	// kept says why an instruction's shell is not POSIX (absent: it is).
+	kept map[*syntax.Node]layoutOutcome
+	// bash marks the instructions whose bodies only bash runs (a SHELL
+	// naming bash): there the shell reads what bash reads, where /bin/sh
+	// may be dash, bash or busybox ash.
+	bash map[*syntax.Node]bool
+}
+
 // shellContexts finds, for every instruction of f, whether the shells that
 // may run its shell-form body are all POSIX, with the one model of stages
 // and shells (syntax.Stages); where they are not, it says why. Under the
 // backtick escape no body is laid out: the layout knows the backslash
 // escape only.
-func shellContexts(f *syntax.File) map[*syntax.Node]layoutOutcome {
-	ctx := map[*syntax.Node]layoutOutcome{}
+func shellContexts(f *syntax.File) shellContext {
+	var c shellContext
+	keep := func(n *syntax.Node, r layoutOutcome) {
+		if c.kept == nil {
+			c.kept = map[*syntax.Node]layoutOutcome{}
+		}
+		c.kept[n] = r
+	}
 	var stages *syntax.Stages
 	if f.Escape == '\\' {
 		stages = syntax.NewStages(f)
@@ -140,29 +175,99 @@ func shellContexts(f *syntax.File) map[*syntax.Node]layoutOutcome {
 			continue
 		}
 		if stages == nil {
-			ctx[n] = shellEscape
+			keep(n, shellEscape)
 			continue
 		}
-		shells := stages.BodyShells(n)
-		if shells == nil {
-			shells = []syntax.Shell{stages.ShellAt(n)}
+		one := [1]syntax.Shell{stages.ShellAt(n)}
+		shells := one[:]
+		if kw := n.Lowered.Keyword(); kw == "healthcheck" || kw == "onbuild" {
+			shells = stages.BodyShells(n)
 		}
+		bash := true
 		for _, sh := range shells {
+			bash = bash && sh.Kind() == syntax.POSIX && len(sh.Args) > 0 && isBash(sh.Args[0])
 			if sh.Kind() == syntax.POSIX {
 				continue
 			}
 			switch {
 			case n.Lowered.Keyword() == "onbuild":
-				ctx[n] = shellOnbuild
+				keep(n, shellOnbuild)
 			case sh.Args == nil:
-				ctx[n] = shellWindows
+				keep(n, shellWindows)
 			default:
-				ctx[n] = shellNotPOSIX
+				keep(n, shellNotPOSIX)
 			}
 			break
 		}
+		if bash {
+			if c.bash == nil {
+				c.bash = map[*syntax.Node]bool{}
+			}
+			c.bash[n] = true
+		}
 	}
-	return ctx
+	return c
+}
+
+// dialectDiffers reports whether body holds, outside quotes, what dash,
+// bash and busybox ash read differently, so that /bin/sh, which is any of
+// them, cannot be laid out by a reading of one:
+//
+//   - $'...' and $"...": bash's and ash's quoting, a '$' and a quoted
+//     string to dash;
+//   - digits glued to a redirection's target and followed by another
+//     redirection: in 2>&1>/dev/null bash and ash read 1 as the target of
+//     >&, dash as the number of the next redirection's file descriptor;
+//     and make > 2>&1 is an error to all three, which a blank after the 2
+//     would make valid.
+//
+// It errs on the side of finding them: text in double quotes and
+// substitutions is scanned too, except for $'.
+func dialectDiffers(body string) bool {
+	quote := byte(0)
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case quote == '\'':
+			if c == '\'' {
+				quote = 0
+			}
+		case c == '\\':
+			i++
+		case quote == '"':
+			if c == '"' {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '$' && i+1 < len(body) && (body[i+1] == '\'' || body[i+1] == '"'):
+			return true
+		case c == '<' || c == '>':
+			j := i + 1
+			for j < len(body) && (body[j] == '&' || body[j] == '>' || body[j] == '|') {
+				j++
+			}
+			for j < len(body) && (body[j] == ' ' || body[j] == '\t') {
+				j++
+			}
+			d := j
+			for j < len(body) && '0' <= body[j] && body[j] <= '9' {
+				j++
+			}
+			if j > d && j < len(body) && (body[j] == '<' || body[j] == '>') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isBash reports whether a SHELL program is bash.
+func isBash(prog string) bool {
+	if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
+		prog = prog[i+1:]
+	}
+	return prog == "bash"
 }
 
 // shellPlan parses the shell-form body text[a:b] of the instruction being
@@ -184,7 +289,7 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 		r = shellUnsupported
 		return nil
 	}
-	if why, ok := s.ctx[n]; ok {
+	if why, ok := s.ctx.kept[n]; ok {
 		r = why
 		return nil
 	}
@@ -197,6 +302,10 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 		// sh -c stops reading at a NUL byte, where the shell parser reads
 		// on: what it sees is not what runs.
 		r = shellParse
+		return nil
+	}
+	if !s.ctx.bash[n] && dialectDiffers(body) {
+		r = shellDialect
 		return nil
 	}
 	t := layoutPool.Get().(*layoutTools)
@@ -212,8 +321,11 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 	for i := range w.toks {
 		w.toks[i].s += a
 		w.toks[i].e += a
-		if w.toks[i].head >= 0 {
-			w.toks[i].head += a
+		if w.toks[i].scope >= 0 {
+			w.toks[i].scope += a
+		}
+		if w.toks[i].anchor >= 0 {
+			w.toks[i].anchor += a
 		}
 	}
 	t.plan = shellPlan{toks: w.toks, tools: t}
@@ -247,7 +359,7 @@ func (p *printer) parseShell(t *layoutTools, body string, n *syntax.Node) layout
 	}
 	s.parsed[n.Lowered] = parsedShell{src, f}
 	w := &t.walker
-	w.stmts(f.Stmts, 0)
+	w.stmts(f.Stmts, -1)
 	if w.bad == shellLaidOut {
 		w.finish(f)
 	}
@@ -340,42 +452,93 @@ func (w *shWalker) fail(r layoutOutcome) {
 	}
 }
 
-// add appends the token [s, e) and returns its index.
-func (w *shWalker) add(s, e, depth int, kind uint8) int {
+// add appends the token [s, e) in scope sc and returns its index.
+func (w *shWalker) add(s, e, sc int, kind uint8) int {
 	if s < 0 || e <= s || e > len(w.src) {
 		w.fail(shellUncovered)
 		s, e = 0, 0
 	}
-	w.toks = append(w.toks, shTok{s: s, e: e, depth: depth, kind: kind, head: -1})
+	w.toks = append(w.toks, shTok{s: s, e: e, scope: sc, anchor: -1, kind: kind})
 	return len(w.toks) - 1
 }
 
 // word appends the token of a fixed text at pos, checking that it is there.
-func (w *shWalker) word(pos sh.Pos, text string, depth int, kind uint8) int {
+func (w *shWalker) word(pos sh.Pos, text string, sc int, kind uint8) int {
 	s := int(pos.Offset())
 	if !pos.IsValid() || !strings.HasPrefix(w.src[min(s, len(w.src)):], text) {
 		w.fail(shellUncovered)
 	}
-	return w.add(s, s+len(text), depth, kind)
+	return w.add(s, s+len(text), sc, kind)
 }
 
 // node appends a node's whole text as one token.
-func (w *shWalker) node(n sh.Node, depth int) int {
-	return w.add(int(n.Pos().Offset()), int(n.End().Offset()), depth, tokPlain)
+func (w *shWalker) node(n sh.Node, sc int) int {
+	return w.add(int(n.Pos().Offset()), int(n.End().Offset()), sc, tokPlain)
+}
+
+// wordToks appends the tokens of a word or an assignment and returns the
+// index of its first. A word is one token, but where it holds command
+// substitutions: the statements of a $( ) are laid out in a construct of
+// their own (STYLE.md rule 15(c)), opened by the piece of the word that
+// ends in "$(" and closed by the one that starts with its ")". The
+// blanks inside a $( ) stay as written (tokens marked keep); only its line
+// breaks are laid out. Quotes, backquotes, arithmetic and the like keep
+// their bytes, line breaks included, and so does a $( ) inside them.
+func (w *shWalker) wordToks(n sh.Node, sc int) int {
+	first := len(w.toks)
+	at, end := int(n.Pos().Offset()), int(n.End().Offset())
+	piece := -1 // the piece that opened the last $( )
+	sh.Walk(n, func(m sh.Node) bool {
+		switch m := m.(type) {
+		case *sh.CmdSubst:
+			if m.Backquotes || m.TempFile || m.ReplyVar {
+				return false
+			}
+			l, r := int(m.Left.Offset()), int(m.Right.Offset())
+			if !strings.HasPrefix(w.src[min(l, len(w.src)):], "$(") || r >= len(w.src) || w.src[r] != ')' || l < at {
+				w.fail(shellUncovered)
+				return false
+			}
+			k := w.add(at, l+2, sc, tokPlain)
+			if piece >= 0 {
+				w.toks[k].keep = true
+				w.set(k, roleClose, w.toks[piece].s)
+			}
+			piece = k
+			from := len(w.toks)
+			w.stmts(m.Stmts, w.toks[k].s)
+			for i := from; i < len(w.toks); i++ {
+				w.toks[i].keep = true
+			}
+			at = r
+			return false
+		case *sh.DblQuoted, *sh.ArithmExp, *sh.ProcSubst, *sh.ExtGlob:
+			// A $( ) in double quotes is quoted text: a line break in it is
+			// a break in quotes, content (rule 13).
+			return false
+		}
+		return true
+	})
+	k := w.add(at, end, sc, tokPlain)
+	if piece >= 0 {
+		w.toks[k].keep = true
+		w.set(k, roleClose, w.toks[piece].s)
+	}
+	return first
 }
 
 // punct finds the byte c after blanks from offset i and appends it as a
 // token; the parse left it without a position (case patterns' "(", "|"
 // and ")", the ";" before a for loop's "do", a function's "()").
-func (w *shWalker) punct(i int, c byte, depth int, kind uint8) int {
+func (w *shWalker) punct(i int, c byte, sc int, kind uint8) int {
 	for i < len(w.src) && (w.src[i] == ' ' || w.src[i] == '\t') {
 		i++
 	}
 	if i >= len(w.src) || w.src[i] != c {
 		w.fail(shellUncovered)
-		return w.add(0, 0, depth, kind)
+		return w.add(0, 0, sc, kind)
 	}
-	return w.add(i, i+1, depth, kind)
+	return w.add(i, i+1, sc, kind)
 }
 
 // peek reports whether the byte c follows offset i after blanks.
@@ -393,41 +556,78 @@ func (w *shWalker) end() int {
 	return w.toks[len(w.toks)-1].e
 }
 
-func (w *shWalker) stmts(list []*sh.Stmt, depth int) {
-	for _, s := range list {
-		w.stmt(s, depth)
+// start returns the offset of the first token in the text of those from
+// index k on, or -1 for none: where the statement they make began.
+func (w *shWalker) start(k int) int {
+	return firstStart(w.toks[k:])
+}
+
+// firstStart returns the least start offset of toks, or -1 for none.
+func firstStart(toks []shTok) int {
+	s := -1
+	for _, t := range toks {
+		if s < 0 || t.s < s {
+			s = t.s
+		}
+	}
+	return s
+}
+
+// set gives token k a role measured from anchor.
+func (w *shWalker) set(k int, role uint8, anchor int) {
+	w.toks[k].role, w.toks[k].anchor = role, anchor
+}
+
+// closeCond makes the ';' or '&' that ends the last statement of a
+// condition (before then or do) close the construct opened at offset o in
+// scope sc: "; then" and "; do" lines take the construct's level.
+func (w *shWalker) closeCond(from, o, sc int) {
+	if k := len(w.toks) - 1; k >= from && w.toks[k].kind == tokTrail {
+		w.toks[k].scope = sc
+		w.set(k, roleClose, o)
 	}
 }
 
-func (w *shWalker) stmt(s *sh.Stmt, depth int) {
+func (w *shWalker) stmts(list []*sh.Stmt, sc int) {
+	for _, s := range list {
+		w.stmt(s, sc)
+	}
+}
+
+func (w *shWalker) stmt(s *sh.Stmt, sc int) {
+	from := len(w.toks)
 	if s.Negated {
-		w.word(s.Position, "!", depth, tokPlain)
+		w.word(s.Position, "!", sc, tokPlain)
 	}
 	head := len(w.toks)
 	if s.Cmd != nil {
-		w.command(s.Cmd, depth)
+		w.command(s.Cmd, sc)
 	}
 	for _, r := range s.Redirs {
 		k := len(w.toks)
-		w.redirect(r, depth)
+		w.redirect(r, sc)
 		w.args(k, head)
 	}
 	if s.Semicolon.IsValid() {
+		o := w.start(from)
+		var k int
 		switch {
 		case s.Background:
-			w.word(s.Semicolon, "&", depth, tokTrail)
+			k = w.word(s.Semicolon, "&", sc, tokTrail)
 		case s.Coprocess:
-			w.word(s.Semicolon, "|&", depth, tokTrail)
+			k = w.word(s.Semicolon, "|&", sc, tokTrail)
 		case s.Disown:
 			w.fail(shellUnsupported)
+			return
 		default:
-			k := w.word(s.Semicolon, ";", depth, tokTrail)
+			k = w.word(s.Semicolon, ";", sc, tokTrail)
 			w.toks[k].glueBefore = true
 		}
+		w.set(k, roleClose, o)
 	}
 }
 
-func (w *shWalker) redirect(r *sh.Redirect, depth int) {
+func (w *shWalker) redirect(r *sh.Redirect, sc int) {
 	if (r.Op == sh.Hdoc || r.Op == sh.DashHdoc) && r.Word != nil {
 		// The operator and its word are one token, kept as written:
 		// BuildKit finds heredocs in the words of the text, and "<< EOF"
@@ -437,7 +637,7 @@ func (w *shWalker) redirect(r *sh.Redirect, depth int) {
 			s = int(r.N.Pos().Offset())
 		}
 		e := int(r.Word.End().Offset())
-		k := w.add(s, e, depth, tokPlain)
+		k := w.add(s, e, sc, tokPlain)
 		// Nor may a blank come or go on either side: "A<<EOF" holds no
 		// heredoc for BuildKit, "A <<EOF" does.
 		w.toks[k].glueBefore = s > 0 && s <= len(w.src) && !isBlankByte(w.src[s-1])
@@ -459,64 +659,75 @@ func (w *shWalker) redirect(r *sh.Redirect, depth int) {
 	if !strings.HasSuffix(w.src[min(s, len(w.src)):min(e, len(w.src))], op) {
 		w.fail(shellUncovered)
 	}
-	w.add(s, e, depth, tokPlain)
-	k := w.node(r.Word, depth)
+	w.add(s, e, sc, tokPlain)
+	k := w.wordToks(r.Word, sc)
 	if r.Op == sh.DplIn || r.Op == sh.DplOut {
 		w.toks[k].glueBefore = true
 	}
 }
 
-func (w *shWalker) command(cmd sh.Command, d int) {
+func (w *shWalker) command(cmd sh.Command, sc int) {
 	switch c := cmd.(type) {
 	case *sh.CallExpr:
 		head := len(w.toks)
 		for _, a := range c.Assigns {
-			w.node(a, d)
+			w.wordToks(a, sc)
 		}
 		for _, x := range c.Args {
-			w.node(x, d)
+			w.wordToks(x, sc)
 		}
 		w.args(head+1, head)
 	case *sh.BinaryCmd:
-		w.stmt(c.X, d)
-		w.word(c.OpPos, c.Op.String(), d, tokLead)
-		w.stmt(c.Y, d)
+		from := len(w.toks)
+		w.stmt(c.X, sc)
+		o := w.start(from)
+		k := w.word(c.OpPos, c.Op.String(), sc, tokLead)
+		w.set(k, roleLead, o)
+		w.stmt(c.Y, sc)
 	case *sh.Block:
-		w.word(c.Lbrace, "{", d, tokPlain)
-		w.stmts(c.Stmts, d+1)
-		w.word(c.Rbrace, "}", d, tokPlain)
+		o := w.toks[w.word(c.Lbrace, "{", sc, tokPlain)].s
+		w.stmts(c.Stmts, o)
+		w.set(w.word(c.Rbrace, "}", sc, tokPlain), roleClose, o)
 	case *sh.Subshell:
-		k := w.word(c.Lparen, "(", d, tokPlain)
+		k := w.word(c.Lparen, "(", sc, tokPlain)
 		w.toks[k].glueAfter = true
-		w.stmts(c.Stmts, d+1)
-		k = w.word(c.Rparen, ")", d, tokPlain)
+		o := w.toks[k].s
+		w.stmts(c.Stmts, o)
+		k = w.word(c.Rparen, ")", sc, tokPlain)
 		w.toks[k].glueBefore = true
+		w.set(k, roleClose, o)
 	case *sh.IfClause:
-		w.word(c.Position, "if", d, tokPlain)
-		w.stmts(c.Cond, d+1)
-		w.word(c.ThenPos, "then", d, tokPlain)
-		w.stmts(c.Then, d+1)
+		o := w.toks[w.word(c.Position, "if", sc, tokPlain)].s
+		from := len(w.toks)
+		w.stmts(c.Cond, o)
+		w.closeCond(from, o, sc)
+		w.set(w.word(c.ThenPos, "then", sc, tokPlain), roleClose, o)
+		w.stmts(c.Then, o)
 		for el := c.Else; el != nil; el = el.Else {
 			if el.ThenPos.IsValid() {
-				w.word(el.Position, "elif", d, tokPlain)
-				w.stmts(el.Cond, d+1)
-				w.word(el.ThenPos, "then", d, tokPlain)
+				w.set(w.word(el.Position, "elif", sc, tokPlain), roleClose, o)
+				from := len(w.toks)
+				w.stmts(el.Cond, o)
+				w.closeCond(from, o, sc)
+				w.set(w.word(el.ThenPos, "then", sc, tokPlain), roleClose, o)
 			} else {
-				w.word(el.Position, "else", d, tokPlain)
+				w.set(w.word(el.Position, "else", sc, tokPlain), roleClose, o)
 			}
-			w.stmts(el.Then, d+1)
+			w.stmts(el.Then, o)
 		}
-		w.word(c.FiPos, "fi", d, tokPlain)
+		w.set(w.word(c.FiPos, "fi", sc, tokPlain), roleClose, o)
 	case *sh.WhileClause:
 		kw := "while"
 		if c.Until {
 			kw = "until"
 		}
-		w.word(c.WhilePos, kw, d, tokPlain)
-		w.stmts(c.Cond, d+1)
-		w.word(c.DoPos, "do", d, tokPlain)
-		w.stmts(c.Do, d+1)
-		w.word(c.DonePos, "done", d, tokPlain)
+		o := w.toks[w.word(c.WhilePos, kw, sc, tokPlain)].s
+		from := len(w.toks)
+		w.stmts(c.Cond, o)
+		w.closeCond(from, o, sc)
+		w.set(w.word(c.DoPos, "do", sc, tokPlain), roleClose, o)
+		w.stmts(c.Do, o)
+		w.set(w.word(c.DonePos, "done", sc, tokPlain), roleClose, o)
 	case *sh.ForClause:
 		if c.Braces {
 			w.fail(shellUnsupported)
@@ -526,87 +737,97 @@ func (w *shWalker) command(cmd sh.Command, d int) {
 		if c.Select {
 			kw = "select"
 		}
-		w.word(c.ForPos, kw, d, tokPlain)
+		head := w.word(c.ForPos, kw, sc, tokPlain)
+		o := w.toks[head].s
+		// Its list of words is the loop's arguments.
 		switch l := c.Loop.(type) {
 		case *sh.WordIter:
-			w.node(l.Name, d+1)
+			w.node(l.Name, sc)
 			if l.InPos.IsValid() {
-				w.word(l.InPos, "in", d+1, tokPlain)
+				w.word(l.InPos, "in", sc, tokPlain)
 			}
 			for _, x := range l.Items {
-				w.node(x, d+1)
+				w.wordToks(x, sc)
 			}
 		case *sh.CStyleLoop:
-			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), d+1, tokPlain)
+			w.add(int(l.Lparen.Offset()), int(l.End().Offset()), sc, tokPlain)
 		default:
 			w.fail(shellUnsupported)
 			return
 		}
+		w.args(head+1, head)
 		if w.peek(w.end(), ';') {
-			k := w.punct(w.end(), ';', d+1, tokTrail)
+			k := w.punct(w.end(), ';', sc, tokTrail)
 			w.toks[k].glueBefore = true
+			w.set(k, roleClose, o)
 		}
-		w.word(c.DoPos, "do", d, tokPlain)
-		w.stmts(c.Do, d+1)
-		w.word(c.DonePos, "done", d, tokPlain)
+		w.set(w.word(c.DoPos, "do", sc, tokPlain), roleClose, o)
+		w.stmts(c.Do, o)
+		w.set(w.word(c.DonePos, "done", sc, tokPlain), roleClose, o)
 	case *sh.CaseClause:
 		if c.Braces {
 			w.fail(shellUnsupported)
 			return
 		}
-		w.word(c.Case, "case", d, tokPlain)
-		w.node(c.Word, d+1)
-		w.word(c.In, "in", d+1, tokPlain)
+		head := w.word(c.Case, "case", sc, tokPlain)
+		o := w.toks[head].s
+		w.wordToks(c.Word, sc)
+		w.word(c.In, "in", sc, tokPlain)
+		w.args(head+1, head)
 		for _, ci := range c.Items {
+			item := len(w.toks)
 			if w.peek(w.end(), '(') {
-				k := w.punct(w.end(), '(', d+1, tokPlain)
+				k := w.punct(w.end(), '(', o, tokPlain)
 				w.toks[k].glueAfter = true
 			}
 			for i, pat := range ci.Patterns {
 				if i > 0 {
-					w.punct(w.end(), '|', d+1, tokPlain)
+					w.punct(w.end(), '|', o, tokPlain)
 				}
-				w.node(pat, d+1)
+				w.wordToks(pat, o)
 			}
-			k := w.punct(w.end(), ')', d+1, tokPlain)
+			k := w.punct(w.end(), ')', o, tokPlain)
 			w.toks[k].glueBefore = true
-			w.stmts(ci.Stmts, d+2)
+			io := w.toks[item].s
+			w.stmts(ci.Stmts, io)
 			if ci.OpPos.IsValid() {
-				w.word(ci.OpPos, ci.Op.String(), d+2, tokTrail)
+				w.word(ci.OpPos, ci.Op.String(), io, tokTrail)
 			}
 		}
-		w.word(c.Esac, "esac", d, tokPlain)
+		w.set(w.word(c.Esac, "esac", sc, tokPlain), roleClose, o)
 	case *sh.FuncDecl:
 		if c.RsrvWord {
-			w.word(c.Position, "function", d, tokPlain)
+			w.word(c.Position, "function", sc, tokPlain)
 		}
 		if c.Name == nil || len(c.Names) > 0 {
 			w.fail(shellUnsupported)
 			return
 		}
-		w.node(c.Name, d)
+		w.node(c.Name, sc)
 		if c.Parens {
-			k := w.punct(w.end(), '(', d, tokPlain)
+			k := w.punct(w.end(), '(', sc, tokPlain)
 			w.toks[k].glueBefore = true
 			w.toks[k].glueAfter = true
-			w.punct(w.end(), ')', d, tokPlain)
+			w.punct(w.end(), ')', sc, tokPlain)
 		}
-		w.stmt(c.Body, d)
+		w.stmt(c.Body, sc)
 	case *sh.ArithmCmd, *sh.TestClause:
 		// Their inside keeps its spacing.
-		w.node(c, d)
+		w.node(c, sc)
 	case *sh.DeclClause:
-		w.node(c.Variant, d)
+		head := w.node(c.Variant, sc)
 		for _, a := range c.Args {
-			w.node(a, d)
+			w.wordToks(a, sc)
 		}
+		w.args(head+1, head)
 	case *sh.LetClause:
-		w.word(c.Let, "let", d, tokPlain)
+		head := w.word(c.Let, "let", sc, tokPlain)
 		for _, x := range c.Exprs {
-			w.node(x, d)
+			w.node(x, sc)
 		}
+		w.args(head+1, head)
 	case *sh.TimeClause:
-		w.word(c.Time, "time", d, tokPlain)
+		w.word(c.Time, "time", sc, tokPlain)
 		if c.PosixFormat {
 			i := w.end()
 			for i < len(w.src) && (w.src[i] == ' ' || w.src[i] == '\t') {
@@ -615,17 +836,17 @@ func (w *shWalker) command(cmd sh.Command, d int) {
 			if !strings.HasPrefix(w.src[i:], "-p") {
 				w.fail(shellUncovered)
 			}
-			w.add(i, i+2, d, tokPlain)
+			w.add(i, i+2, sc, tokPlain)
 		}
 		if c.Stmt != nil {
-			w.stmt(c.Stmt, d)
+			w.stmt(c.Stmt, sc)
 		}
 	case *sh.CoprocClause:
-		w.word(c.Coproc, "coproc", d, tokPlain)
+		w.word(c.Coproc, "coproc", sc, tokPlain)
 		if c.Name != nil {
-			w.node(c.Name, d)
+			w.node(c.Name, sc)
 		}
-		w.stmt(c.Stmt, d)
+		w.stmt(c.Stmt, sc)
 	default:
 		w.fail(shellUnsupported)
 	}
@@ -664,11 +885,11 @@ func (w *shWalker) finish(f *sh.File) {
 		w.fail(shellUncovered)
 		return
 	}
-	depth := 0
+	sc := -1
 	if len(w.toks) > 0 {
-		depth = w.toks[len(w.toks)-1].depth
+		sc = w.toks[len(w.toks)-1].scope
 	}
-	w.add(i, len(w.src), depth, tokPlain)
+	w.add(i, len(w.src), sc, tokPlain)
 }
 
 func blanks(s string) bool {
@@ -680,20 +901,21 @@ func blanks(s string) bool {
 	return true
 }
 
-// shGap is what stands before a token: whether a line break does, and the
-// comment lines of the breaks there.
+// shGap is what stands before a token: the line breaks j.breaks[from:to]
+// (none where to == from), and whether a break falls inside the token.
 type shGap struct {
-	brk      bool
-	comments []int
-	inner    bool // a break falls inside the token
+	from, to int
+	inner    bool
+	moved    bool // its break moved to the gap before (rule 11)
 }
 
 // emitShell prints a shell body laid out by its plan, starting with the
 // break at index bi of j.breaks; it returns the index of the first break
 // after the body. Breaks between tokens are re-indented (one level, plus
-// the nesting of the token that starts the line); breaks inside a token
-// are content and printed as written.
-func (p *printer) emitShell(j joined, pc piece, bi int) int {
+// the nesting of the token that starts the line), unless the instruction
+// keeps its lines' indentation as written (kept, rule 13); breaks inside a
+// token are content and printed as written.
+func (p *printer) emitShell(j joined, pc piece, bi int, kept bool) int {
 	toks := pc.sh.toks
 	n := len(toks)
 	tools := pc.sh.tools
@@ -715,62 +937,70 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 		case b.pos > toks[k].s:
 			gaps[k].inner = true
 		case k > 0:
-			if gaps[k].brk {
-				// Another break in the same gap: the line before it held
-				// only the continuation character.
-				gaps[k].comments = append(gaps[k].comments, lineOfEscape)
+			if gaps[k].to == gaps[k].from {
+				gaps[k].from = i
 			}
-			gaps[k].brk = true
-			gaps[k].comments = append(gaps[k].comments, b.comments...)
+			gaps[k].to = i + 1
 		}
 	}
-	// &&, ||, | at a break begin the next line; ; and & end theirs. A token
-	// alone on its line, or with a break inside it, stays.
+	// &&, ||, | at a break begin the next line (rule 11); nothing else
+	// moves. A token alone on its line, or with a break inside it, stays.
 	for k := 1; k < n-1; k++ {
-		t := toks[k]
-		switch {
-		case t.kind == tokLead && gaps[k+1].brk && !gaps[k].brk && !gaps[k].inner:
-			gaps[k].brk, gaps[k].comments = true, gaps[k+1].comments
-			gaps[k+1].brk, gaps[k+1].comments = false, nil
-		case t.kind == tokTrail && gaps[k].brk && !gaps[k+1].brk && !gaps[k].inner &&
-			j.text[toks[k+1].s] != '#': // a line starting with # is a Dockerfile comment
-			gaps[k+1].brk, gaps[k+1].comments = true, gaps[k].comments
-			gaps[k].brk, gaps[k].comments = false, nil
+		brk, next := gaps[k].to > gaps[k].from, gaps[k+1].to > gaps[k+1].from
+		if toks[k].kind == tokLead && next && !brk && !gaps[k].inner {
+			gaps[k].from, gaps[k].to = gaps[k+1].from, gaps[k+1].to
+			gaps[k+1].from, gaps[k+1].to, gaps[k+1].moved = 0, 0, true
 		}
 	}
 	// level is the indent levels of each token's line: 0 on the
-	// instruction's first line.
-	level := tools.levels[:0]
+	// instruction's first line; inner, those of the lines inside a
+	// construct that the token opens.
+	level, inner := tools.levels[:0], tools.inner[:0]
 	line := 0 // levels of the current line
 	if bi > 0 {
 		line = 1 // a break before the body: it starts on a continuation line
 	}
-	indent := func(n int) {
-		for range n {
-			p.out = append(p.out, p.indent...)
+	// at returns the index of the earlier token that starts at offset o,
+	// or -1 (tokens are sorted).
+	at := func(k, o int) int {
+		if i, ok := slices.BinarySearchFunc(toks[:k], o, func(x shTok, s int) int { return x.s - s }); o >= 0 && ok {
+			return i
 		}
-	}
-	comment := func(c int, n int) {
-		indent(n)
-		p.gapLine(c)
+		return -1
 	}
 	for k, t := range toks {
+		// The natural level: that of the lines inside the construct the
+		// token stands in.
+		nat := 1
+		if i := at(k, t.scope); i >= 0 {
+			nat = inner[i]
+		}
 		if k > 0 {
 			prev := toks[k-1]
 			switch {
-			case gaps[k].brk:
-				p.out = append(p.out, ' ', p.esc)
-				p.out = append(p.out, p.eol...)
-				n := t.depth + 1
-				// The head is an earlier token (tokens are sorted).
-				if h, ok := slices.BinarySearchFunc(toks[:k], t.head, func(x shTok, s int) int { return x.s - s }); t.head >= 0 && ok {
-					n = max(n, level[h]+1)
+			case gaps[k].to > gaps[k].from:
+				n := nat
+				if a := at(k, t.anchor); a >= 0 {
+					switch t.role {
+					case roleArg, roleLead:
+						n = max(n, level[a]+1)
+					case roleClose:
+						n = max(n, level[a])
+					}
 				}
-				for _, c := range gaps[k].comments {
-					comment(c, max(line, n))
+				if t.role == roleArg {
+					// An argument line the author put deeper keeps its
+					// depth, in whole levels.
+					if b := j.breaks[gaps[k].to-1].pos; b <= t.s {
+						n = max(n, p.levels(j.text[b:t.s]))
+					}
 				}
-				indent(n)
+				p.breakGap(j, gaps[k].from, gaps[k].to, t.s, strings.Repeat(p.indent, n), kept)
 				line = n
+			case t.keep && !gaps[k].moved:
+				p.out = append(p.out, j.text[prev.e:t.s]...)
+			case t.keep:
+				p.out = append(p.out, ' ')
 			case prev.blankAfter || t.blankBefore:
 				p.out = append(p.out, ' ')
 			case prev.glueAfter && j.text[prev.e-1] == '(' && j.text[t.s] == '(':
@@ -781,48 +1011,40 @@ func (p *printer) emitShell(j joined, pc piece, bi int) int {
 			}
 		}
 		level = append(level, line)
-		cur := t.s
-		for bi < len(j.breaks) && j.breaks[bi].pos < t.e {
-			b := j.breaks[bi]
-			bi++
-			if b.pos <= t.s {
-				continue // a break before the token, printed above
-			}
-			p.out = append(p.out, j.text[cur:b.pos]...)
-			p.out = append(p.out, p.esc)
-			p.out = append(p.out, p.eol...)
-			// The next line's leading white space is content; its comment
-			// lines take the same.
-			lead := b.pos
-			for lead < t.e && (j.text[lead] == ' ' || j.text[lead] == '\t') {
-				lead++
-			}
-			for _, c := range b.comments {
-				p.out = append(p.out, j.text[b.pos:lead]...)
-				p.line(p.trimTrailing(syntax.TrimLeftSpace(p.f.Lines[c].Text)))
-			}
-			cur = b.pos
-		}
-		p.out = append(p.out, j.text[cur:t.e]...)
+		inner = append(inner, max(nat, line)+1)
+		bi = p.contentBreaks(j, t.s, t.e, bi)
 	}
-	tools.levels = level
+	tools.levels, tools.inner = level, inner
 	for bi < len(j.breaks) && j.breaks[bi].pos < pc.e {
 		bi++ // none: the last token ends the body
 	}
 	return bi
 }
 
+// levels counts the whole indent levels of the blanks ws, the leading
+// white space of a line as the author wrote it: a tab is one level, and
+// p.width spaces are one.
+func (p *printer) levels(ws string) int {
+	tabs := strings.Count(ws, "\t")
+	return tabs + (len(ws)-tabs)/p.width
+}
+
 // args marks the tokens from k on as going on with the command whose first
 // token is head. A command's continued arguments are indented as shfmt
 // does and as the docker-library images are written (STYLE.md rule 15(c)):
-// one level deeper than the line the command began on ("apt-get install \"
-// on a line of its own, then the packages one level deeper; on the RUN
-// line, the packages at rule 12's one level).
+// at least one level deeper than the line the command began on
+// ("apt-get install \" on a line of its own, then the packages one level
+// deeper; on the RUN line, the packages at rule 12's one level), or as
+// deep as their author put them.
 func (w *shWalker) args(k, head int) {
 	if head >= len(w.toks) {
 		return
 	}
+	sc := w.toks[head].scope
 	for ; k < len(w.toks); k++ {
-		w.toks[k].head = w.toks[head].s
+		// Not the tokens inside a $( ) nor those that close one.
+		if t := w.toks[k]; t.scope == sc && t.role == roleStmt {
+			w.set(k, roleArg, w.toks[head].s)
+		}
 	}
 }

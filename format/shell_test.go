@@ -3,9 +3,6 @@ package format
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -130,9 +127,9 @@ func TestShellLayout(t *testing.T) {
 		{"RUN until a;do b;done", "RUN until a; do b; done"},
 		{"RUN a |& b", "RUN a |& b"},
 		{"RUN coproc  a", "RUN coproc a"},
-		// A ; or & that starts a line ends the line before, unless a
-		// shell comment would then start a line (BuildKit would drop it).
-		{"RUN for k in \\\n\tx \\\n\t; do \\\n\techo $k; \\\n\tdone", "RUN for k in \\\n        x; \\\n    do \\\n        echo $k; \\\n    done"},
+		// A ; or & that starts a line stays there, at the level of the
+		// statement it ends.
+		{"RUN for k in \\\n\tx \\\n\t; do \\\n\techo $k; \\\n\tdone", "RUN for k in \\\n    x \\\n    ; do \\\n        echo $k; \\\n    done"},
 		{"RUN a \\\n&# c", "RUN a \\\n    & # c"},
 		// A break inside an operator is content.
 		{"RUN a &\\\n& b", "RUN a &\\\n& b"},
@@ -169,28 +166,13 @@ type shellFigures struct {
 //
 //	DFMT_CORPUS=../shared/corpus go test ./format -run TestShellCorpus -v
 func TestShellCorpus(t *testing.T) {
-	root := formattest.CorpusDir(t)
-	dir := filepath.Join(root, "valid")
 	var fig shellFigures
-	files := 0
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		rel, _ := filepath.Rel(root, path)
-		shellFile(t, rel, src, &fig)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	files := formattest.CorpusFiles(t, "valid")
+	for _, cf := range files {
+		shellFile(t, cf.Rel, cf.Src, &fig)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "shell-form bodies in %d files of %s: %d\n", files, dir, fig.bodies)
+	fmt.Fprintf(&b, "shell-form bodies in %d files of the corpus's valid/: %d\n", len(files), fig.bodies)
 	fmt.Fprintf(&b, "  laid out: %d\n", fig.reasons[shellLaidOut])
 	fmt.Fprintf(&b, "    changed:                %d (of which only re-indented: %d)\n", fig.changed, fig.reindented)
 	fmt.Fprintf(&b, "    already in the layout:  %d\n", fig.unchanged)

@@ -37,6 +37,19 @@ type flatReader struct {
 	s    string
 	i    int
 	toks []shTok
+	// cuts are the command substitutions of the word read last.
+	cuts []flatCut
+	// skip is set while subst reads past the substitutions inside one.
+	skip bool
+}
+
+// flatCut is a command substitution "$(" ... ")" of a word: l is the
+// offset of its '$', r that of its ')', and toks the tokens of the
+// statements inside, at their offsets in the body, in scope -1 for the
+// scope that the piece of the word ending in "$(" opens.
+type flatCut struct {
+	l, r int
+	toks []shTok
 }
 
 // flatTokens appends the layout tokens of body to toks, or reports false
@@ -54,23 +67,25 @@ func flatTokens(body string, toks []shTok) ([]shTok, bool) {
 		}
 	}
 	r := flatReader{s: body, toks: toks}
-	if !r.list(0, nil, false) || r.i != len(body) {
+	if !r.list(-1, nil, false) || r.i != len(body) {
 		return toks, false
 	}
 	return r.toks, true
 }
 
-// list reads statements at depth d up to the end, a ')' closing a
-// subshell (paren), or one of the stop words in command position, which
-// it leaves. It is false for no statement, or text that is not flat.
-func (r *flatReader) list(d int, stops []string, paren bool) bool {
+// list reads statements in scope sc (see shTok) up to the end, a ')'
+// closing a subshell (paren), or one of the stop words in command
+// position, which it leaves. It is false for no statement, or text that is
+// not flat.
+func (r *flatReader) list(sc int, stops []string, paren bool) bool {
 	n := 0
 	for {
 		r.blanks()
 		if r.i == len(r.s) || paren && r.s[r.i] == ')' || r.atStop(stops) {
 			return n > 0
 		}
-		if !r.andOr(d) {
+		from := len(r.toks)
+		if !r.andOr(sc) {
 			return false
 		}
 		n++
@@ -79,11 +94,14 @@ func (r *flatReader) list(d int, stops []string, paren bool) bool {
 		case r.i == len(r.s), paren && r.s[r.i] == ')':
 		case r.at(";;"), r.at(";&"):
 			return false
-		case r.op(";", d):
+		case r.op(";", sc):
 			t := &r.toks[len(r.toks)-1]
 			t.kind, t.glueBefore = tokTrail, true
-		case r.op("&", d):
-			r.toks[len(r.toks)-1].kind = tokTrail
+			t.role, t.anchor = roleClose, firstStart(r.toks[from:len(r.toks)-1])
+		case r.op("&", sc):
+			t := &r.toks[len(r.toks)-1]
+			t.kind = tokTrail
+			t.role, t.anchor = roleClose, firstStart(r.toks[from:len(r.toks)-1])
 		default:
 			return false
 		}
@@ -91,95 +109,118 @@ func (r *flatReader) list(d int, stops []string, paren bool) bool {
 }
 
 // andOr reads pipelines joined by "&&" and "||".
-func (r *flatReader) andOr(d int) bool {
+func (r *flatReader) andOr(sc int) bool {
+	from := len(r.toks)
 	for {
-		if !r.pipeline(d) {
+		if !r.pipeline(sc) {
 			return false
 		}
 		r.blanks()
-		if !r.op("&&", d) && !r.op("||", d) {
+		if !r.op("&&", sc) && !r.op("||", sc) {
 			return true
 		}
-		r.toks[len(r.toks)-1].kind = tokLead
+		r.lead(from)
 		r.blanks()
 	}
 }
 
 // pipeline reads commands joined by "|" and "|&".
-func (r *flatReader) pipeline(d int) bool {
+func (r *flatReader) pipeline(sc int) bool {
+	from := len(r.toks)
 	for {
-		if !r.cmd(d) {
+		if !r.cmd(sc) {
 			return false
 		}
 		r.blanks()
-		if r.at("||") || !r.op("|&", d) && !r.op("|", d) {
+		if r.at("||") || !r.op("|&", sc) && !r.op("|", sc) {
 			return true
 		}
-		r.toks[len(r.toks)-1].kind = tokLead
+		r.lead(from)
 		r.blanks()
+	}
+}
+
+// lead makes the last token an operator that begins its line at a break,
+// measured from the start of the statement that began at token from.
+func (r *flatReader) lead(from int) {
+	k := len(r.toks) - 1
+	r.toks[k].kind, r.toks[k].role = tokLead, roleLead
+	r.toks[k].anchor = firstStart(r.toks[from:k])
+}
+
+// closing makes token k close the construct opened at offset o.
+func (r *flatReader) closing(k, o int) {
+	r.toks[k].role, r.toks[k].anchor = roleClose, o
+}
+
+// closeCond makes the ';' or '&' that ends a condition close the
+// construct opened at offset o in scope sc, as shWalker.closeCond does.
+func (r *flatReader) closeCond(from, o, sc int) {
+	if k := len(r.toks) - 1; k >= from && r.toks[k].kind == tokTrail {
+		r.toks[k].scope = sc
+		r.closing(k, o)
 	}
 }
 
 // cmd reads a command: a simple one, or a group, subshell, if, while,
 // until or for, with redirections after it.
-func (r *flatReader) cmd(d int) bool {
+func (r *flatReader) cmd(sc int) bool {
 	if r.i == len(r.s) {
 		return false
 	}
 	first := len(r.toks)
-	var ok bool
+	ok := true
 	switch w := r.peekWord(); {
 	case r.s[r.i] == '(':
 		if r.at("((") {
 			return false
 		}
-		k := r.tok(r.i+1, d)
+		k := r.tok(r.i+1, sc)
 		r.toks[k].glueAfter = true
-		if ok = r.list(d+1, nil, true) && r.at(")"); ok {
-			k = r.tok(r.i+1, d)
+		o := r.toks[k].s
+		if ok = r.list(o, nil, true) && r.at(")"); ok {
+			k = r.tok(r.i+1, sc)
 			r.toks[k].glueBefore = true
+			r.closing(k, o)
 		}
 	case w == "{":
 		if r.i+1 == len(r.s) || r.s[r.i+1] != ' ' && r.s[r.i+1] != '\t' {
 			return false
 		}
-		r.tok(r.i+1, d)
-		ok = r.list(d+1, []string{"}"}, false) && r.keyword("}", d)
+		o := r.toks[r.tok(r.i+1, sc)].s
+		ok = r.list(o, []string{"}"}, false) && r.keyword("}", sc, o)
 	case w == "if":
-		r.tok(r.i+2, d)
-		ok = r.list(d+1, []string{"then"}, false) && r.keyword("then", d) &&
-			r.list(d+1, []string{"elif", "else", "fi"}, false)
+		o := r.toks[r.tok(r.i+2, sc)].s
+		ok = r.cond(o, sc, "then") && r.list(o, []string{"elif", "else", "fi"}, false)
 		for ok && r.peekWord() == "elif" {
-			r.keyword("elif", d)
-			ok = r.list(d+1, []string{"then"}, false) && r.keyword("then", d) &&
-				r.list(d+1, []string{"elif", "else", "fi"}, false)
+			r.keyword("elif", sc, o)
+			ok = r.cond(o, sc, "then") && r.list(o, []string{"elif", "else", "fi"}, false)
 		}
 		if ok && r.peekWord() == "else" {
-			r.keyword("else", d)
-			ok = r.list(d+1, []string{"fi"}, false)
+			r.keyword("else", sc, o)
+			ok = r.list(o, []string{"fi"}, false)
 		}
-		ok = ok && r.keyword("fi", d)
+		ok = ok && r.keyword("fi", sc, o)
 	case w == "while", w == "until":
-		r.tok(r.i+len(w), d)
-		ok = r.list(d+1, []string{"do"}, false) && r.keyword("do", d) &&
-			r.list(d+1, []string{"done"}, false) && r.keyword("done", d)
+		o := r.toks[r.tok(r.i+len(w), sc)].s
+		ok = r.cond(o, sc, "do") && r.list(o, []string{"done"}, false) && r.keyword("done", sc, o)
 	case w == "for":
-		ok = r.forLoop(d)
+		ok = r.forLoop(sc)
 	default:
-		return r.command(d)
+		return r.command(sc)
 	}
 	if !ok {
 		return false
 	}
-	// Redirections of the compound command take its first token's offset
-	// as their head.
+	// Redirections of the compound command are measured from its first
+	// token.
 	var redirs []int
 	for {
 		r.blanks()
 		if r.i == len(r.s) {
 			break
 		}
-		matched, rok := r.redir(&redirs, d)
+		matched, rok := r.redir(&redirs, sc)
 		if !matched {
 			break
 		}
@@ -188,23 +229,37 @@ func (r *flatReader) cmd(d int) bool {
 		}
 	}
 	for _, k := range redirs {
-		r.toks[k].head = r.toks[first].s
+		r.toks[k].role, r.toks[k].anchor = roleArg, r.toks[first].s
 	}
 	return true
 }
 
+// cond reads the condition of the construct opened at offset o in scope
+// sc, and the word (then, do) that ends it.
+func (r *flatReader) cond(o, sc int, end string) bool {
+	from := len(r.toks)
+	if !r.list(o, []string{end}, false) {
+		return false
+	}
+	r.closeCond(from, o, sc)
+	return r.keyword(end, sc, o)
+}
+
 // forLoop reads "for name [in words]; do list; done".
-func (r *flatReader) forLoop(d int) bool {
-	r.tok(r.i+3, d)
+func (r *flatReader) forLoop(sc int) bool {
+	o := r.toks[r.tok(r.i+3, sc)].s
 	r.blanks()
 	s := r.i
 	if r.i == len(r.s) || !r.word() || !isName(r.s[s:r.i]) {
 		return false
 	}
-	r.toks = append(r.toks, shTok{s: s, e: r.i, depth: d + 1, head: -1})
+	// Its list of words is the loop's arguments.
+	r.set(r.appendWord(s, sc), roleArg, o)
 	r.blanks()
 	if r.peekWord() == "in" {
-		r.keyword("in", d+1)
+		r.keyword("in", sc, -1)
+		k := len(r.toks) - 1
+		r.toks[k].role, r.toks[k].anchor = roleArg, o
 		for {
 			r.blanks()
 			if r.i == len(r.s) || isFlatStop(r.s[r.i]) {
@@ -214,15 +269,16 @@ func (r *flatReader) forLoop(d int) bool {
 			if !r.word() || flatReserved[r.s[s:r.i]] {
 				return false
 			}
-			r.toks = append(r.toks, shTok{s: s, e: r.i, depth: d + 1, head: -1})
+			r.set(r.appendWord(s, sc), roleArg, o)
 		}
 	}
-	if r.at(";;") || !r.op(";", d+1) {
+	if r.at(";;") || !r.op(";", sc) {
 		return false
 	}
 	t := &r.toks[len(r.toks)-1]
 	t.kind, t.glueBefore = tokTrail, true
-	return r.keyword("do", d) && r.list(d+1, []string{"done"}, false) && r.keyword("done", d)
+	r.closing(len(r.toks)-1, o)
+	return r.keyword("do", sc, o) && r.list(o, []string{"done"}, false) && r.keyword("done", sc, o)
 }
 
 // isName reports a shell variable name.
@@ -268,19 +324,23 @@ func (r *flatReader) atStop(stops []string) bool {
 }
 
 // keyword takes the reserved word w, which must stand at the reading
-// position after blanks, as a token.
-func (r *flatReader) keyword(w string, d int) bool {
+// position after blanks, as a token in scope sc that closes the construct
+// opened at offset o (none where o is negative).
+func (r *flatReader) keyword(w string, sc, o int) bool {
 	r.blanks()
 	if r.peekWord() != w {
 		return false
 	}
-	r.tok(r.i+len(w), d)
+	k := r.tok(r.i+len(w), sc)
+	if o >= 0 {
+		r.closing(k, o)
+	}
 	return true
 }
 
-// tok takes the bytes up to e as a token at depth d and returns its index.
-func (r *flatReader) tok(e, d int) int {
-	r.toks = append(r.toks, shTok{s: r.i, e: e, depth: d, head: -1})
+// tok takes the bytes up to e as a token in scope sc and returns its index.
+func (r *flatReader) tok(e, sc int) int {
+	r.toks = append(r.toks, shTok{s: r.i, e: e, scope: sc, anchor: -1})
 	r.i = e
 	return len(r.toks) - 1
 }
@@ -296,17 +356,17 @@ func (r *flatReader) blanks() {
 	}
 }
 
-// op takes the operator o at the reading position as a token at depth d.
-func (r *flatReader) op(o string, d int) bool {
+// op takes the operator o at the reading position as a token in scope sc.
+func (r *flatReader) op(o string, sc int) bool {
 	if !r.at(o) {
 		return false
 	}
-	r.tok(r.i+len(o), d)
+	r.tok(r.i+len(o), sc)
 	return true
 }
 
 // command reads a simple command: assignments, words and redirections.
-func (r *flatReader) command(d int) bool {
+func (r *flatReader) command(sc int) bool {
 	first := -1 // the offset of the command's first word
 	decl, allAssign := false, true
 	var redirs []int // the indices of its redirection tokens
@@ -316,7 +376,7 @@ func (r *flatReader) command(d int) bool {
 		if r.i == len(r.s) {
 			break
 		}
-		if matched, ok := r.redir(&redirs, d); matched {
+		if matched, ok := r.redir(&redirs, sc); matched {
 			if !ok {
 				return false
 			}
@@ -352,15 +412,14 @@ func (r *flatReader) command(d int) bool {
 		if decl && words > 0 && !assign && !flatDeclArg(w) {
 			return false // the parser reads a declaration's words itself
 		}
-		t := shTok{s: s, e: r.i, depth: d, head: -1}
+		k := r.appendWord(s, sc)
 		if words == 0 {
 			first = s
-		} else if !decl {
+		} else {
 			// A command's words after its first go one level deeper
-			// (shWalker.args); a declaration's do not.
-			t.head = first
+			// (shWalker.args), a declaration's too.
+			r.set(k, roleArg, first)
 		}
-		r.toks = append(r.toks, t)
 		words++
 		allAssign = allAssign && assign
 	}
@@ -374,7 +433,7 @@ func (r *flatReader) command(d int) bool {
 		head = r.toks[redirs[0]].s
 	}
 	for _, k := range redirs {
-		r.toks[k].head = head
+		r.toks[k].role, r.toks[k].anchor = roleArg, head
 	}
 	return true
 }
@@ -410,7 +469,7 @@ func flatDeclArg(w string) bool {
 // redir reads a redirection at the reading position: an operator, with a
 // file descriptor's digits before it, and its word. matched is false where
 // none starts there; ok is false where one does but is not flat.
-func (r *flatReader) redir(redirs *[]int, d int) (matched, ok bool) {
+func (r *flatReader) redir(redirs *[]int, sc int) (matched, ok bool) {
 	start, j := r.i, r.i
 	for j < len(r.s) && '0' <= r.s[j] && r.s[j] <= '9' {
 		j++
@@ -429,19 +488,58 @@ func (r *flatReader) redir(redirs *[]int, d int) (matched, ok bool) {
 		if r.i == len(r.s) || isFlatStop(r.s[r.i]) || r.s[r.i] == '#' || !r.word() {
 			return true, false
 		}
-		*redirs = append(*redirs, len(r.toks), len(r.toks)+1)
-		r.toks = append(r.toks,
-			shTok{s: start, e: end, depth: d, head: -1},
-			shTok{s: w, e: r.i, depth: d, head: -1, glueBefore: o == ">&" || o == "<&"})
+		*redirs = append(*redirs, len(r.toks))
+		r.toks = append(r.toks, shTok{s: start, e: end, scope: sc, anchor: -1})
+		k := r.appendWord(w, sc)
+		r.toks[k].glueBefore = o == ">&" || o == "<&"
+		*redirs = append(*redirs, k)
 		return true, true
 	}
 	return false, false
+}
+
+// set gives token k a role measured from anchor.
+func (r *flatReader) set(k int, role uint8, anchor int) {
+	r.toks[k].role, r.toks[k].anchor = role, anchor
+}
+
+// appendWord appends the tokens of the word read last, from offset s to
+// the reading position, as shWalker.wordToks makes them, and returns the
+// index of its first.
+func (r *flatReader) appendWord(s, sc int) int {
+	first := len(r.toks)
+	at, piece := s, -1
+	for _, c := range r.cuts {
+		k := len(r.toks)
+		r.toks = append(r.toks, shTok{s: at, e: c.l + 2, scope: sc, anchor: -1})
+		if piece >= 0 {
+			r.toks[k].keep = true
+			r.set(k, roleClose, r.toks[piece].s)
+		}
+		piece = k
+		for _, t := range c.toks {
+			if t.scope < 0 {
+				t.scope = at
+			}
+			t.keep = true
+			r.toks = append(r.toks, t)
+		}
+		at = c.r
+	}
+	k := len(r.toks)
+	r.toks = append(r.toks, shTok{s: at, e: r.i, scope: sc, anchor: -1})
+	if piece >= 0 {
+		r.toks[k].keep = true
+		r.set(k, roleClose, r.toks[piece].s)
+	}
+	return first
 }
 
 // word reads one word: literal bytes, escapes, quotes and parameters.
 func (r *flatReader) word() bool {
 	s := r.s
 	start := r.i
+	r.cuts = r.cuts[:0]
 	for r.i < len(s) {
 		switch c := s[r.i]; {
 		case isFlatStop(c):
@@ -531,7 +629,7 @@ func (r *flatReader) dollar(inQuotes bool) bool {
 	case c == '[':
 		return false // $[ ], old arithmetic
 	case c == '(':
-		return r.subst()
+		return r.subst(inQuotes)
 	case strings.IndexByte("$?#@*!-0123456789", c) >= 0:
 		r.i += 2 // a special parameter: "$$'x'" is $$ and 'x'
 		return true
@@ -541,15 +639,23 @@ func (r *flatReader) dollar(inQuotes bool) bool {
 }
 
 // subst reads a command substitution, "$(" to its ")", as part of a
-// word: the layout keeps a word whole. It declines what could hide that
+// word, and outside double quotes records it in r.cuts, with the tokens of
+// its inside, for appendWord to lay out. It declines what could hide that
 // end from a simple reading ($(( )), comments, subshells, backquotes) and
 // an inside that is not a flat body itself.
-func (r *flatReader) subst() bool {
+func (r *flatReader) subst(inQuotes bool) bool {
 	s := r.s
 	if r.i+2 < len(s) && s[r.i+2] == '(' {
 		return false
 	}
 	start := r.i
+	// The substitutions inside this one are read again, with their
+	// tokens, by flatTokens below: they are no cuts of the word, and
+	// here they are only skipped (reading each level twice would take
+	// time exponential in the nesting).
+	cuts, skip := len(r.cuts), r.skip
+	r.skip = true
+	defer func() { r.skip = skip }()
 	r.i += 2
 	for r.i < len(s) {
 		switch c := s[r.i]; c {
@@ -573,9 +679,29 @@ func (r *flatReader) subst() bool {
 		case ')':
 			// Its inside must be flat too, as the parser would read it.
 			r.i++
-			inner := s[start+2 : r.i-1]
-			_, ok := flatTokens(inner, nil)
-			return ok
+			r.cuts = r.cuts[:cuts]
+			if skip {
+				return true
+			}
+			base := start + 2
+			toks, ok := flatTokens(s[base:r.i-1], nil)
+			if !ok || inQuotes {
+				// One in double quotes stays in its word, whose bytes
+				// are kept (shWalker.wordToks).
+				return ok
+			}
+			for k := range toks {
+				t := &toks[k]
+				t.s, t.e = t.s+base, t.e+base
+				if t.scope >= 0 {
+					t.scope += base
+				}
+				if t.anchor >= 0 {
+					t.anchor += base
+				}
+			}
+			r.cuts = append(r.cuts, flatCut{l: start, r: r.i - 1, toks: toks})
+			return true
 		case '#', '`', '{', '}', '(':
 			return false
 		default:

@@ -2,9 +2,6 @@ package format
 
 import (
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -25,7 +22,7 @@ func walkerTokens(body string) ([]shTok, bool) {
 	}
 	w := &t.walker
 	w.reset(body)
-	w.stmts(f.Stmts, 0)
+	w.stmts(f.Stmts, -1)
 	if w.bad == shellLaidOut {
 		w.finish(f)
 	}
@@ -57,7 +54,7 @@ func checkFlat(t *testing.T, body string) bool {
 func showToks(body string, toks []shTok) string {
 	s := ""
 	for _, tk := range toks {
-		s += fmt.Sprintf("[%q k%d h%d g%v%v] ", body[tk.s:tk.e], tk.kind, tk.head, tk.glueBefore, tk.glueAfter)
+		s += fmt.Sprintf("[%q k%d r%d s%d a%d g%v%v] ", body[tk.s:tk.e], tk.kind, tk.role, tk.scope, tk.anchor, tk.glueBefore, tk.glueAfter)
 	}
 	return s
 }
@@ -77,6 +74,8 @@ func TestFlatTokens(t *testing.T) {
 		`a "$(b "c d")"x`:            true,
 		"a $(b; (c))":                false,
 		"a $(b; c && d;)":            true,
+		"a $(b $(c) d)x$(e)":         true,
+		`a "$(b $(c))" $(d "$(e)")`:  true,
 		"a $((1+2))":                 false,
 		"a $(case x in y) z;; esac)": false,
 		"a $(b # c)":                 false,
@@ -126,17 +125,9 @@ func TestFlatTokens(t *testing.T) {
 // TestFlatTokensMatchWalker holds flatTokens to the walker on every shell
 // body of the corpus it reads.
 func TestFlatTokensMatchWalker(t *testing.T) {
-	root := formattest.CorpusDir(t)
 	bodies, flat := 0, 0
-	err := filepath.WalkDir(filepath.Join(root, "valid"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		f := syntax.Parse(src)
+	for _, cf := range formattest.CorpusFiles(t, "valid") {
+		f := syntax.Parse(cf.Src)
 		for _, n := range f.Nodes {
 			ln := n.Lowered
 			if ln == nil || ln.JSON || ln.Next == nil || len(ln.Heredocs) > 0 {
@@ -150,10 +141,6 @@ func TestFlatTokensMatchWalker(t *testing.T) {
 				}
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	t.Logf("%d shell bodies, %d read without the parser", bodies, flat)
 	if flat == 0 {

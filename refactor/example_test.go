@@ -29,8 +29,28 @@ CMD node server.js
 	// RUN cd /app
 	// RUN npm ci
 	// COPY . /app
-	// CMD ["node", "server.js"]
+	// CMD node server.js
+	// 6:1: exec-form: skipped: the base image node:22 may have an ENTRYPOINT, which would receive the words instead of /bin/sh -c and the text (unsafe: --unsafe applies it)
 	// 4:1: merge-runs: skipped: not merged with the RUN at line 3: the RUN at line 3 changes shell state: it runs cd
+}
+
+// With Unsafe, the sites that hang on what the file cannot show apply too:
+// here the base image is taken to have no ENTRYPOINT.
+func ExampleOptions_Apply() {
+	src := []byte(`FROM node:22
+CMD node server.js
+`)
+	out, skips, err := refactor.Options{Unsafe: true}.Apply(src, []string{"exec-form"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(out))
+	fmt.Println(len(skips), "skips")
+	// Output:
+	// FROM node:22
+	// CMD ["node", "server.js"]
+	// 0 skips
 }
 
 func ExampleLookup() {

@@ -15,97 +15,71 @@ import (
 // file is one Dockerfile while a refactor runs over it: the tree, its
 // instructions and stages, and what the refactor decided so far.
 type file struct {
-	f     *syntax.File
-	esc   byte
-	eol   string
-	insts []*inst
-	stage []*stage
+	tree   *syntax.File
+	escape byte
+	eol    string
+	insts  []*inst
+	stages *syntax.Stages // the one model of stages and shells
+	opts   Options
+
+	// byKeyword indexes each stage's instructions by keyword (an ONBUILD
+	// trigger as "onbuild " and its keyword), built on first use by
+	// stageNodes, so that a question about a stage costs no walk of it.
+	byKeyword map[*syntax.Stage]map[string][]*syntax.Node
+	children  map[*syntax.Stage][]*syntax.Stage // the stages built directly on each
+	shellEnvs map[*syntax.Stage]shellEnvAt      // by firstShellEnv
 
 	name  string // the refactor running
 	sites []site
 	skips []Skip
 }
 
-// inst is an instruction with its joined text and where that text lies in
-// the file's lines.
+// inst is an instruction as the refactors read it: its node, what BuildKit
+// sees of it, its stage and the shell in effect where it stands.
 type inst struct {
-	k    int // index in File.Nodes
-	n    *syntax.Node
-	low  *syntax.Lowered
-	kw   string // the keyword in lower case
-	text string // the joined text, as BuildKit reads it
-	segs []seg
-	p    parts
+	index   int // its index in file.tree.Nodes
+	node    *syntax.Node
+	lowered *syntax.Lowered
+	keyword string // the keyword in lower case, as BuildKit dispatches on it
+	text    string // the joined text, as BuildKit reads it (Node.Joined)
+	// cmd is where the keyword, the flags and the arguments lie in text,
+	// as the lowering split it.
+	cmd *syntax.Command
 
-	stage *stage // nil before the first FROM
-	// shell is the SHELL in effect (nil for the default /bin/sh -c);
-	// shellUnknown is set where a stage's base may be a stage that set one.
-	shell        []string
-	shellUnknown bool
-	// windows says why the instruction is in a Windows file or stage, or
-	// is "".
-	windows string
+	stage *syntax.Stage // nil before the first FROM
+	shell syntax.Shell  // the shell in effect where the instruction stands
 	// kept says why the formatter prints the instruction as written
 	// ("dfmt:ignore", "dfmt:off"), and so why no refactor touches it.
 	kept string
-	// bad is set when this package's reading of the flags disagrees with
-	// format's; no rewrite trusts such an instruction.
-	bad bool
 }
 
-// seg is a line's contribution to the joined text: joined bytes [j0, j1)
-// are the bytes of file line `line` from column c0.
-type seg struct {
-	j0, j1 int
-	line   int
-	c0     int
-}
-
-// stage is a FROM and the instructions after it.
-type stage struct {
-	from  *inst
-	index int
-	name  string // after AS, as written; "" when none
-	base  string // the image or stage, as written
-	// parent is the earlier stage that base names, as BuildKit matches it
-	// (dockerfile2llb's addState: the lower-cased stage names against the
-	// base name as written). baseUnknown is set when base holds a $.
-	parent      *stage
-	baseUnknown bool
-	windows     string  // why the stage is a Windows one, or ""
-	insts       []*inst // after the FROM
-	// shell and shellUnknown are the SHELL in effect at the FROM.
-	shell        []string
-	shellUnknown bool
-}
-
-// site is one rewrite: lines [start, end) of the file become lines.
+// site is one rewrite: lines [start, end) of the file become lines
+// (none: the lines go, with their line ends).
 type site struct {
+	title      string // what it does, for an editor (Site.Title)
 	start, end int
 	lines      []string // without line ends
+	unsafe     string   // why the site is unsafe (Site.Unsafe), or ""
 }
 
 var errCommentInside = errors.New("a comment line inside the instruction is in the way")
 
-// load parses src for a refactor. A file BuildKit rejects is its
-// *format.Error.
-func load(src []byte) (*file, error) {
-	pf := syntax.Parse(src)
-	if pf.Err != nil {
-		return nil, pf.Err
+// load parses src for a refactor run with opts. A file BuildKit rejects
+// is its *format.Error.
+func load(src []byte, opts Options) (*file, error) {
+	tree := syntax.Parse(src)
+	if tree.Err != nil {
+		return nil, tree.Err
 	}
-	f := &file{f: pf, esc: pf.Escape, eol: "\n"}
-	if len(pf.Lines) > 0 && bytes.HasSuffix(pf.Lines[0].EOL, []byte("\r\n")) {
+	f := &file{tree: tree, escape: tree.Escape, eol: "\n", opts: opts}
+	if len(tree.Lines) > 0 && bytes.HasSuffix(tree.Lines[0].EOL, []byte("\r\n")) {
 		f.eol = "\r\n"
 	}
-	var cur *stage
-	var shell []string
-	shellUnknown := false
-	anyShell := false // some stage so far has a SHELL
+	f.stages = syntax.NewStages(tree)
 	off := false
-	for k, n := range pf.Nodes {
+	for i, n := range tree.Nodes {
 		if n.Kind == syntax.CommentNode {
-			switch format.EscapeHatch(pf.Lines[n.Start].Text) {
+			switch format.EscapeHatch(tree.Lines[n.Start].Text) {
 			case "dfmt:off":
 				off = true
 			case "dfmt:on":
@@ -115,139 +89,126 @@ func load(src []byte) (*file, error) {
 		if n.Kind != syntax.InstructionNode || n.Lowered == nil {
 			continue
 		}
-		in := f.newInst(n)
-		in.k = k
+		in := &inst{
+			index: i, node: n, lowered: n.Lowered, keyword: n.Lowered.Keyword(),
+			text: n.Joined(), cmd: &n.Lowered.Cmd,
+			stage: f.stages.StageOf(n), shell: f.stages.ShellAt(n),
+		}
 		switch {
 		case off:
 			in.kept = "dfmt:off"
-		case k > 0 && pf.Nodes[k-1].Kind == syntax.CommentNode && pf.Nodes[k-1].End == n.Start &&
-			format.EscapeHatch(pf.Lines[n.Start-1].Text) == "dfmt:ignore":
+		case i > 0 && tree.Nodes[i-1].Kind == syntax.CommentNode && tree.Nodes[i-1].End == n.Start &&
+			format.EscapeHatch(tree.Lines[n.Start-1].Text) == "dfmt:ignore":
 			in.kept = "dfmt:ignore"
-		}
-		switch in.kw {
-		case "from":
-			st := &stage{from: in, index: len(f.stage)}
-			args := in.low.Args()
-			if len(args) > 0 {
-				st.base = args[0]
-			}
-			if len(args) == 3 && strings.EqualFold(args[1], "as") {
-				st.name = args[2]
-			}
-			st.baseUnknown = strings.Contains(st.base, "$")
-			for _, e := range f.stage {
-				if e.name != "" && strings.ToLower(e.name) == st.base {
-					st.parent = e
-				}
-			}
-			shell, shellUnknown = nil, false
-			if st.parent != nil {
-				st.windows = st.parent.windows
-				shell, shellUnknown = st.parent.shellAtEnd()
-			} else if st.baseUnknown && anyShell {
-				shellUnknown = true
-			}
-			st.shell, st.shellUnknown = shell, shellUnknown
-			if st.windows == "" && windowsImage(st.base) {
-				st.windows = "a stage on a Windows base image (" + st.base + ")"
-			}
-			for _, fl := range in.low.Flags {
-				if v, ok := strings.CutPrefix(fl, "--platform="); ok && strings.HasPrefix(strings.ToLower(v), "windows") {
-					st.windows = "a stage for a Windows platform (" + v + ")"
-				}
-			}
-			f.stage = append(f.stage, st)
-			cur = st
-		case "shell":
-			if in.low.JSON {
-				shell = in.low.Args()
-				anyShell = true
-			}
-		}
-		in.stage = cur
-		in.shell, in.shellUnknown = shell, shellUnknown
-		switch {
-		case f.esc == '`':
-			in.windows = "a Windows file (escape directive `)"
-		case cur != nil:
-			in.windows = cur.windows
-		}
-		if cur != nil && in.kw != "from" {
-			cur.insts = append(cur.insts, in)
 		}
 		f.insts = append(f.insts, in)
 	}
 	return f, nil
 }
 
-// shellAtEnd is the SHELL in effect after the stage's last instruction.
-func (st *stage) shellAtEnd() ([]string, bool) {
-	if len(st.insts) == 0 {
-		return st.shell, st.shellUnknown
+// stageNodes are the instructions of stage st with keyword kw ("onbuild
+// cmd" for ONBUILD CMD triggers), in order.
+func (f *file) stageNodes(st *syntax.Stage, kw string) []*syntax.Node {
+	if f.byKeyword == nil {
+		f.byKeyword = map[*syntax.Stage]map[string][]*syntax.Node{}
+		f.children = map[*syntax.Stage][]*syntax.Stage{}
+		for _, s := range f.stages.List {
+			m := map[string][]*syntax.Node{}
+			for _, x := range s.Nodes {
+				k := x.Lowered.Keyword()
+				if c := onbuildOf(x); c != nil {
+					k = "onbuild " + c.Keyword()
+				}
+				m[k] = append(m[k], x)
+			}
+			f.byKeyword[s] = m
+			if s.Parent != nil {
+				f.children[s.Parent] = append(f.children[s.Parent], s)
+			}
+		}
 	}
-	last := st.insts[len(st.insts)-1]
-	if last.kw == "shell" && last.low.JSON {
-		return last.low.Args(), false
-	}
-	return last.shell, last.shellUnknown
+	return f.byKeyword[st][kw]
 }
 
-// chain is the stage and the stages it builds on, nearest first.
-func (st *stage) chain() []*stage {
-	var out []*stage
-	for s := st; s != nil && !slices.Contains(out, s); s = s.parent {
-		out = append(out, s)
+// descendants are the stages built on st, directly or through others, in
+// the file's order of them.
+func (f *file) descendants(st *syntax.Stage) []*syntax.Stage {
+	f.stageNodes(st, "")
+	var out []*syntax.Stage
+	var walk func(*syntax.Stage)
+	walk = func(s *syntax.Stage) {
+		for _, c := range f.children[s] {
+			out = append(out, c)
+			walk(c)
+		}
 	}
+	walk(st)
+	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
 	return out
 }
 
-// windowsImage guesses from its name whether an image is a Windows one.
-func windowsImage(ref string) bool {
-	r := strings.ToLower(ref)
-	return strings.Contains(r, "windows") || strings.Contains(r, "nanoserver") || strings.Contains(r, "servercore")
-}
-
-func commentWord(text []byte) string {
+// commentText is a comment line's text without its '#' and the blanks
+// around it.
+func commentText(text []byte) string {
 	t := bytes.TrimSpace(text)
 	t = bytes.TrimPrefix(t, []byte("#"))
 	return string(bytes.TrimSpace(t))
 }
 
-func (f *file) newInst(n *syntax.Node) *inst {
-	in := &inst{n: n, low: n.Lowered, kw: strings.ToLower(n.Lowered.Value)}
-	var sb strings.Builder
-	for _, pt := range n.InstrLines {
-		if pt.Kind != syntax.TextLine {
-			continue
-		}
-		j0 := sb.Len()
-		sb.Write(f.f.Lines[pt.Line].Text[pt.TextStart:pt.TextEnd])
-		in.segs = append(in.segs, seg{j0: j0, j1: sb.Len(), line: pt.Line, c0: pt.TextStart})
-	}
-	in.text = sb.String()
-	in.p = split(in.text, 0, len(in.text), f.esc)
-	if in.text != n.Joined() || !slices.Equal(in.p.flagVal, n.Lowered.Flags) ||
-		!strings.EqualFold(in.text[in.p.kw.s:in.p.kw.e], n.Lowered.Value) {
-		in.bad = true
-	}
-	return in
-}
-
 // line is the instruction's 1-based first line.
-func (in *inst) line() int { return in.n.Start + 1 }
+func (in *inst) line() int { return in.node.Start + 1 }
 
-// col is the 1-based byte column of the instruction's keyword on its line.
-func (in *inst) col(f *file) int {
-	text := f.f.Lines[in.n.Start].Text
-	return 1 + len(text) - len(bytes.TrimLeft(text, " \t"))
+// pos is where byte j of in's joined text stands in the file.
+func (f *file) pos(in *inst, j int) syntax.Pos { return f.tree.JoinedPos(in.node, j) }
+
+// endPos is where joined offset j stands as the end of a range: right
+// after byte j-1, on that byte's line, where pos would give the start of
+// the next line when j-1 ends one.
+func (f *file) endPos(in *inst, j int) syntax.Pos {
+	if j == 0 {
+		return f.pos(in, 0)
+	}
+	p := f.pos(in, j-1)
+	p.Offset++
+	p.Col++
+	return p
 }
+
+// lineOf is the index of the line where byte j of in's joined text
+// stands.
+func (f *file) lineOf(in *inst, j int) int { return f.pos(in, j).Line - 1 }
 
 // args is the instruction's argument text.
-func (in *inst) args() string { return in.text[in.p.args.s:in.p.args.e] }
+func (in *inst) args() string { return in.text[in.cmd.Args.S:in.cmd.Args.E] }
 
-// skip records that the running refactor does not apply at in.
+// skip records that the running refactor does not apply at in. The skip
+// stands at the instruction's keyword.
 func (f *file) skip(in *inst, format string, a ...any) {
-	f.skips = append(f.skips, Skip{Line: in.line(), Col: in.col(f), Name: f.name, Reason: fmt.Sprintf(format, a...)})
+	f.skipAt(in, in.cmd.Keyword, format, a...)
+}
+
+// skipAt records that the running refactor does not apply at in, for a
+// reason that concerns the word at joined text [at.S, at.E) (a source, a
+// flag, a word of the command): the skip stands there.
+func (f *file) skipAt(in *inst, at syntax.Span, format string, a ...any) {
+	start, end := f.pos(in, at.S), f.endPos(in, at.E)
+	f.skips = append(f.skips, Skip{
+		Line: start.Line, Col: start.Col, EndLine: end.Line, EndCol: end.Col,
+		Name: f.name, Reason: fmt.Sprintf(format, a...),
+	})
+}
+
+// unsafe reports whether an unsafe site, one that stays the same build
+// only if what the file cannot show is as why takes it to be, is to be
+// applied: with Options.Unsafe it is; else it is reported as a skip
+// (Skip.Unsafe) at the word at joined text at, and is not.
+func (f *file) unsafe(in *inst, at syntax.Span, why string) bool {
+	if f.opts.Unsafe {
+		return true
+	}
+	f.skipAt(in, at, "%s", why)
+	f.skips[len(f.skips)-1].Unsafe = true
+	return false
 }
 
 // common reports, as a skip, the reasons that keep every refactor away
@@ -256,111 +217,110 @@ func (f *file) common(in *inst) bool {
 	switch {
 	case in.kept != "":
 		f.skip(in, "marked %s: kept as written", in.kept)
-	case in.bad:
-		f.skip(in, "internal error: cannot find the instruction's flags")
 	default:
 		return false
 	}
 	return true
 }
 
-// edit replaces joined text [s, e) with text.
+// edit replaces joined text [start, end) with text.
 type edit struct {
-	s, e int
-	text string
-}
-
-// at maps joined offset j to a line index and column. An offset where
-// one line's text ends and the next begins is the end of the first when
-// end is set (the end of an edit), else the start of the second.
-func (in *inst) at(j int, end bool) (line, col int) {
-	for _, s := range in.segs {
-		if j < s.j1 || end && j <= s.j1 {
-			return s.line, s.c0 + j - s.j0
-		}
-	}
-	s := in.segs[len(in.segs)-1]
-	return s.line, s.c0 + j - s.j0
+	start, end int
+	text       string
 }
 
 // rewrite applies edits to the instruction's lines before its heredoc
 // bodies and returns the new lines. An edit within one line keeps the
 // lines as they are; one across a line break joins the lines it spans,
 // unless a comment line stands between them.
-func (f *file) rewrite(in *inst, eds []edit) ([]string, error) {
-	first := in.n.Start
-	lines := make([]string, in.n.BodyStart-first)
+func (f *file) rewrite(in *inst, edits []edit) ([]string, error) {
+	first := in.node.Start
+	lines := make([]string, in.node.BodyStart-first)
 	for i := range lines {
-		lines[i] = string(f.f.Lines[first+i].Text)
+		lines[i] = string(f.tree.Lines[first+i].Text)
 	}
-	comment := map[int]bool{}
-	for _, pt := range in.n.InstrLines {
+	comment := map[int]bool{} // the comment lines, by index into lines
+	for _, pt := range in.node.InstrLines {
 		if pt.Kind == syntax.CommentLine {
 			comment[pt.Line-first] = true
 		}
 	}
-	eds = slices.Clone(eds)
-	sort.SliceStable(eds, func(i, j int) bool { return eds[i].s < eds[j].s })
-	for i := 1; i < len(eds); i++ {
-		if eds[i].s < eds[i-1].e {
+	edits = slices.Clone(edits)
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	for i := 1; i < len(edits); i++ {
+		if edits[i].start < edits[i-1].end {
 			return nil, errors.New("internal error: overlapping edits")
 		}
 	}
-	for i := len(eds) - 1; i >= 0; i-- {
-		ed := eds[i]
+	for i := len(edits) - 1; i >= 0; i-- {
+		ed := edits[i]
 		// An insertion where one line's text ends and the next begins goes
 		// to the start of the next.
-		ls, cs := in.at(ed.s, false)
-		le, ce := ls, cs
-		if ed.s != ed.e {
-			le, ce = in.at(ed.e, true)
+		start := f.pos(in, ed.start)
+		end := start
+		if ed.start != ed.end {
+			end = f.endPos(in, ed.end)
 		}
-		ls, le = ls-first, le-first
-		if ls == le {
-			lines[ls] = lines[ls][:cs] + ed.text + lines[ls][ce:]
+		// The lines (indices into lines) and columns (0-based) of the
+		// edit's start and end.
+		startLine, startCol := start.Line-1-first, start.Col-1
+		endLine, endCol := end.Line-1-first, end.Col-1
+		if startLine == endLine {
+			lines[startLine] = lines[startLine][:startCol] + ed.text + lines[startLine][endCol:]
 			continue
 		}
-		for l := ls + 1; l < le; l++ {
+		for l := startLine + 1; l < endLine; l++ {
 			if comment[l] {
 				return nil, errCommentInside
 			}
 		}
-		lines[ls] = lines[ls][:cs] + ed.text + lines[le][ce:]
-		lines = slices.Delete(lines, ls+1, le+1)
-		// Comment lines after le keep their places relative to the end.
-		nc := map[int]bool{}
+		lines[startLine] = lines[startLine][:startCol] + ed.text + lines[endLine][endCol:]
+		lines = slices.Delete(lines, startLine+1, endLine+1)
+		// Comment lines after the edit keep their places relative to the
+		// end.
+		moved := map[int]bool{}
 		for l := range comment {
-			if l > le {
-				nc[l-(le-ls)] = true
+			if l > endLine {
+				moved[l-(endLine-startLine)] = true
 			} else {
-				nc[l] = true
+				moved[l] = true
 			}
 		}
-		comment = nc
+		comment = moved
 	}
 	return lines, nil
 }
 
-// replace records that lines [start, end) become lines.
-func (f *file) replace(start, end int, lines []string) {
-	f.sites = append(f.sites, site{start: start, end: end, lines: lines})
+// replace records that lines [start, end) become lines, a rewrite an
+// editor offers as title.
+func (f *file) replace(title string, start, end int, lines []string) {
+	f.replaceUnsafe("", title, start, end, lines)
 }
 
-// output prints the file with its sites rewritten. m maps each output
+// replaceUnsafe is replace for a site that is unsafe for the reason why
+// ("" for a safe one).
+func (f *file) replaceUnsafe(why, title string, start, end int, lines []string) {
+	f.sites = append(f.sites, site{title: title, start: start, end: end, lines: lines, unsafe: why})
+}
+
+// output prints the file with its sites rewritten. from maps each output
 // line to the input line it came from.
-func (f *file) output() (out []byte, m []int) {
+func (f *file) output() (out []byte, from []int) {
 	sites := slices.Clone(f.sites)
 	sort.Slice(sites, func(i, j int) bool { return sites[i].start < sites[j].start })
-	if f.f.BOM {
-		out = append(out, 0xEF, 0xBB, 0xBF)
+	size := f.tree.LineOffset(len(f.tree.Lines)) // the whole file
+	out = make([]byte, 0, size+size/8)
+	from = make([]int, 0, len(f.tree.Lines))
+	if f.tree.BOM {
+		out = append(out, syntax.BOM...)
 	}
 	line := 0
 	copyTo := func(end int) {
 		for ; line < end; line++ {
-			l := f.f.Lines[line]
+			l := f.tree.Lines[line]
 			out = append(out, l.Text...)
 			out = append(out, l.EOL...)
-			m = append(m, line)
+			from = append(from, line)
 		}
 	}
 	for _, s := range sites {
@@ -368,16 +328,16 @@ func (f *file) output() (out []byte, m []int) {
 		for i, text := range s.lines {
 			out = append(out, text...)
 			if i == len(s.lines)-1 {
-				out = append(out, f.f.Lines[s.end-1].EOL...)
+				out = append(out, f.tree.Lines[s.end-1].EOL...)
 			} else {
 				out = append(out, f.eol...)
 			}
-			m = append(m, s.start+min(i, s.end-s.start-1))
+			from = append(from, s.start+min(i, s.end-s.start-1))
 		}
 		line = s.end
 	}
-	copyTo(len(f.f.Lines))
-	return out, m
+	copyTo(len(f.tree.Lines))
+	return out, from
 }
 
 // check parses an instruction's new lines on their own (after the file's
@@ -385,7 +345,7 @@ func (f *file) output() (out []byte, m []int) {
 // and returns what BuildKit sees of them.
 func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 	var b strings.Builder
-	if f.esc == '`' {
+	if f.escape == '`' {
 		b.WriteString("# escape=`\n")
 	}
 	for _, l := range lines {
@@ -393,8 +353,8 @@ func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 		b.WriteByte('\n')
 	}
 	if in != nil {
-		for i := in.n.BodyStart; i < in.n.End; i++ {
-			l := f.f.Lines[i]
+		for i := in.node.BodyStart; i < in.node.End; i++ {
+			l := f.tree.Lines[i]
 			b.Write(l.Text)
 			if len(l.EOL) == 0 {
 				b.WriteByte('\n')
@@ -402,12 +362,12 @@ func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 			b.Write(l.EOL)
 		}
 	}
-	pf := syntax.Parse([]byte(b.String()))
-	if pf.Err != nil {
-		return nil, pf.Err
+	tree := syntax.Parse([]byte(b.String()))
+	if tree.Err != nil {
+		return nil, tree.Err
 	}
 	var got *syntax.Lowered
-	for _, n := range pf.Nodes {
+	for _, n := range tree.Nodes {
 		if n.Kind == syntax.InstructionNode {
 			if got != nil {
 				return nil, errors.New("the rewrite is more than one instruction")
@@ -421,13 +381,11 @@ func (f *file) check(lines []string, in *inst) (*syntax.Lowered, error) {
 	return got, nil
 }
 
-type lnode = syntax.Lowered
-
 // verify parses an instruction's new lines (with in's heredoc bodies
 // after them) and has ok judge what BuildKit sees of them. Every rewrite
 // goes through it, so a slip in building the text becomes a skip, not a
 // changed build.
-func (f *file) verify(lines []string, in *inst, ok func(*lnode) bool) error {
+func (f *file) verify(lines []string, in *inst, ok func(*syntax.Lowered) bool) error {
 	n, err := f.check(lines, in)
 	if err != nil {
 		return fmt.Errorf("internal error: the rewrite does not parse: %v", err)
@@ -439,9 +397,9 @@ func (f *file) verify(lines []string, in *inst, ok func(*lnode) bool) error {
 }
 
 // onbuild is the instruction under an ONBUILD, or nil.
-func (in *inst) onbuild() *lnode {
-	if in.kw == "onbuild" && in.low.Next != nil && len(in.low.Next.Children) == 1 {
-		return in.low.Next.Children[0]
+func (in *inst) onbuild() *syntax.Lowered {
+	if in.keyword == "onbuild" && in.lowered.Next != nil && len(in.lowered.Next.Children) == 1 {
+		return in.lowered.Next.Children[0]
 	}
 	return nil
 }
@@ -450,17 +408,12 @@ func (in *inst) onbuild() *lnode {
 // space on one side of it: before it (back to prev) when that is on the
 // word's line, else after it (up to next), else, across a line break,
 // before it.
-func (in *inst) drop(s, e, prev, next int) edit {
-	if pl, _ := in.at(prev, true); pl == in.lineOf(s) {
+func (f *file) drop(in *inst, s, e, prev, next int) edit {
+	if f.endPos(in, prev).Line == f.pos(in, s).Line {
 		return edit{prev, e, ""}
 	}
-	if el, _ := in.at(e, true); el == in.lineOf(next) {
+	if f.endPos(in, e).Line == f.pos(in, next).Line {
 		return edit{s, next, ""}
 	}
 	return edit{prev, e, ""}
-}
-
-func (in *inst) lineOf(j int) int {
-	l, _ := in.at(j, false)
-	return l
 }

@@ -13,7 +13,8 @@ import (
 
 // FuzzApply runs all the refactors on any input, seeded with the golden
 // cases: no panic; a file BuildKit rejects is an error; otherwise the
-// output parses, is a fixed point of the refactors, and formats.
+// output parses, is a fixed point of the refactors, and formats, and one
+// of the refactors on its own keeps what BuildKit builds (checkEachBuild).
 func FuzzApply(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.txtar"))
 	for _, file := range files {
@@ -47,6 +48,12 @@ func FuzzApply(f *testing.F) {
 		}
 		if _, err := format.Source(out, format.Options{}); err != nil {
 			t.Fatalf("format.Source on the output: %v", err)
+		}
+		// One refactor on its own, picked by the input's length, keeps
+		// what BuildKit builds: checking every one each time would slow
+		// the fuzzer twentyfold.
+		if err := checkEachBuild(src, []string{All[len(src)%len(All)].Name}, Options{}); err != nil {
+			t.Fatalf("the build changes: %v\ninput:\n%q", err, src)
 		}
 	})
 }

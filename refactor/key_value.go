@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dfmt/dfmt/format/syntax"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
@@ -34,62 +35,66 @@ var KeyValue = &Refactor{
 func keyValue(f *file) {
 	for _, in := range f.insts {
 		if c := in.onbuild(); c != nil {
-			if k := strings.ToLower(c.Value); (k == "env" || k == "label") && legacy(c) {
+			if k := c.Keyword(); (k == "env" || k == "label") && c.Legacy {
 				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			}
 			continue
 		}
-		if in.kw != "env" && in.kw != "label" || !legacy(in.low) || f.common(in) {
+		if in.keyword != "env" && in.keyword != "label" || !in.lowered.Legacy || f.common(in) {
 			continue
 		}
-		key, val := in.low.Next.Value, in.low.Next.Next.Value
-		fs := wsFields(in.text, in.p.args.s, in.p.args.e, 2)
-		if len(fs) != 2 || in.text[fs[0].s:fs[0].e] != key || in.text[fs[1].s:fs[1].e] != val {
+		key, val := in.lowered.Next.Value, in.lowered.Next.Next.Value
+		// The key and the value, where the lowering found them.
+		pair := in.lowered.Spans // the key and the value
+		if len(pair) != 2 || in.text[pair[0].S:pair[0].E] != key || in.text[pair[1].S:pair[1].E] != val {
 			f.skip(in, "internal error: cannot find the key and value")
 			continue
 		}
-		if strings.ContainsAny(key, `'"`) || strings.IndexByte(key, f.esc) >= 0 {
-			f.skip(in, "the key %s holds quotes or escapes", key)
+		if strings.ContainsAny(key, `'"`) || strings.IndexByte(key, f.escape) >= 0 {
+			f.skipAt(in, pair[0], "the key %s holds quotes or escapes", key)
 			continue
 		}
-		qs, err := requote(val, f.esc)
+		quoting, err := requote(val, f.escape)
 		if err != nil {
-			f.skip(in, "%v", err)
+			f.skipAt(in, pair[1], "%v", err)
 			continue
 		}
-		eds := []edit{{fs[0].e, fs[1].s, "="}}
-		if kl, _ := in.at(fs[0].e, true); kl != in.lineOf(fs[1].s) {
-			// The value starts on a later line: the key moves to it,
-			// so that no line is joined and no comment line is lost.
-			eds = []edit{{fs[0].s, fs[0].e, ""}, {fs[1].s, fs[1].s, key + "="}}
+		// Where the value starts on a later line, the "=" joins that
+		// line to the key's, which stays on the instruction's line: "ENV
+		// DEPS \" and "    a \" become "ENV DEPS="a \", and the value's
+		// other lines stay as they are. A comment line between them is
+		// in the way (rewrite says so).
+		edits := []edit{{pair[0].E, pair[1].S, "="}}
+		if f.endPos(in, pair[0].E).Line != f.pos(in, pair[1].S).Line {
+			// The join takes the value's first byte along, so that it
+			// ends on the value's line, and with it the quoting there.
+			join := edit{pair[0].E, pair[1].S + 1, "="}
+			var first []edit
+			for len(quoting) > 0 && quoting[0].end <= 1 {
+				first, quoting = append(first, quoting[0]), quoting[1:]
+			}
+			join.text += spliceEdits(val[:1], first)
+			edits = []edit{join}
 		}
-		for _, q := range qs {
-			eds = append(eds, edit{fs[1].s + q.s, fs[1].s + q.e, q.text})
+		for _, q := range quoting {
+			edits = append(edits, edit{pair[1].S + q.start, pair[1].S + q.end, q.text})
 		}
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
 				a := n.Next
-				return strings.EqualFold(n.Value, in.kw) && len(n.Flags) == len(in.low.Flags) &&
+				return n.Keyword() == in.keyword && len(n.Flags) == len(in.lowered.Flags) &&
 					a != nil && a.Value == key && a.Next != nil && a.Next.Next != nil &&
 					a.Next.Next.Value == "=" && a.Next.Next.Next == nil &&
-					sameExpansion(val, a.Next.Value, f.esc)
+					sameExpansion(val, a.Next.Value, f.escape)
 			})
 		}
 		if err != nil {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Write "+strings.ToUpper(in.keyword)+" as key=value", in.node.Start, in.node.BodyStart, lines)
 	}
-}
-
-// legacy reports whether an ENV or LABEL is in the "key value" form: its
-// pair's separator node is empty where key=value has "=" (as
-// parser.parseNameVal builds them).
-func legacy(n *lnode) bool {
-	a := n.Next
-	return a != nil && a.Next != nil && a.Next.Next != nil && a.Next.Next.Value == "" && a.Next.Next.Next == nil
 }
 
 // requote returns the edits that make a legacy value, which BuildKit
@@ -100,7 +105,7 @@ func legacy(n *lnode) bool {
 // $ and the escape character itself (shell/lex.go, processDoubleQuote),
 // so other escapes lose their escape character. Quoted parts stay.
 func requote(v string, esc byte) ([]edit, error) {
-	var eds []edit
+	var edits []edit
 	i := 0
 	for i < len(v) {
 		switch v[i] {
@@ -153,13 +158,13 @@ func requote(v string, esc byte) ([]edit, error) {
 			}
 		}
 		if space {
-			eds = append(eds, edit{start, start, `"`})
-			eds = append(eds, run...)
-			eds = append(eds, edit{i, i, `"`})
+			edits = append(edits, edit{start, start, `"`})
+			edits = append(edits, run...)
+			edits = append(edits, edit{i, i, `"`})
 		}
 	}
-	sort.SliceStable(eds, func(a, b int) bool { return eds[a].s < eds[b].s })
-	return eds, nil
+	sort.SliceStable(edits, func(a, b int) bool { return edits[a].start < edits[b].start })
+	return edits, nil
 }
 
 // dqEnd returns the index after the double-quoted string starting at

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dfmt/dfmt/format/syntax"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
@@ -32,40 +33,40 @@ var Maintainer = &Refactor{
 
 func maintainer(f *file) {
 	for _, in := range f.insts {
-		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "maintainer") {
+		if c := in.onbuild(); c != nil && c.Keyword() == "maintainer" {
 			f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			continue
 		}
-		if in.kw != "maintainer" || in.low.Next == nil || f.common(in) {
+		if in.keyword != "maintainer" || in.lowered.Next == nil || f.common(in) {
 			continue
 		}
 		if why := authorsSetBefore(in); why != "" {
 			f.skip(in, "%s", why)
 			continue
 		}
-		text := in.low.Next.Value
+		text := in.lowered.Next.Value
 		var b strings.Builder
 		b.WriteString(authorsLabel + `="`)
 		for _, r := range text {
-			if r == '"' || r == '$' || r == rune(f.esc) {
-				b.WriteByte(f.esc)
+			if r == '"' || r == '$' || r == rune(f.escape) {
+				b.WriteByte(f.escape)
 			}
 			b.WriteRune(r)
 		}
 		b.WriteByte('"')
-		eds := []edit{
-			{in.p.kw.s, in.p.kw.e, "LABEL"},
-			{in.p.args.s, in.p.args.e, b.String()},
+		edits := []edit{
+			{in.cmd.Keyword.S, in.cmd.Keyword.E, "LABEL"},
+			{in.cmd.Args.S, in.cmd.Args.E, b.String()},
 		}
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
 				a := n.Next
-				if !strings.EqualFold(n.Value, "label") || len(n.Flags) > 0 || a == nil || a.Value != authorsLabel ||
+				if n.Keyword() != "label" || len(n.Flags) > 0 || a == nil || a.Value != authorsLabel ||
 					a.Next == nil || a.Next.Next == nil || a.Next.Next.Value != "=" || a.Next.Next.Next != nil {
 					return false
 				}
-				got, unmatched, err := shell.NewLex(rune(f.esc)).ProcessWord(a.Next.Value, shell.EnvsFromSlice(nil))
+				got, unmatched, err := shell.NewLex(rune(f.escape)).ProcessWord(a.Next.Value, shell.EnvsFromSlice(nil))
 				return err == nil && len(unmatched) == 0 && got == text
 			})
 		}
@@ -73,7 +74,7 @@ func maintainer(f *file) {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Replace MAINTAINER with the "+authorsLabel+" label", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
@@ -83,17 +84,18 @@ func authorsSetBefore(in *inst) string {
 	if in.stage == nil {
 		return "MAINTAINER comes before the first FROM"
 	}
-	for _, s := range in.stage.chain() {
-		for _, x := range s.insts {
-			if x == in {
+	// The stage and the stages it builds on, nearest first.
+	for st := in.stage; st != nil; st = st.Parent {
+		for _, x := range st.Nodes {
+			if x == in.node {
 				break
 			}
-			if x.kw != "label" {
+			if x.Lowered.Keyword() != "label" {
 				continue
 			}
-			for a := x.low.Next; a != nil && a.Next != nil; a = a.Next.Next.Next {
+			for a := x.Lowered.Next; a != nil && a.Next != nil; a = a.Next.Next.Next {
 				if strings.Trim(a.Value, `"'`) == authorsLabel {
-					return fmt.Sprintf("the LABEL at line %d already sets %s, which this would override", x.line(), authorsLabel)
+					return fmt.Sprintf("the LABEL at line %d already sets %s, which this would override", x.Start+1, authorsLabel)
 				}
 				if a.Next.Next == nil {
 					break

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // Platform drops a FROM --platform flag that asks for the platform a stage
@@ -32,11 +34,11 @@ func platform(f *file) {
 	// A global ARG TARGETPLATFORM with a default value.
 	var globalDefault *inst
 	for _, in := range f.insts {
-		if in.kw == "from" {
+		if in.keyword == "from" {
 			break
 		}
-		if in.kw == "arg" {
-			for _, a := range in.low.Args() {
+		if in.keyword == "arg" {
+			for _, a := range in.lowered.Args() {
 				if strings.HasPrefix(a, "TARGETPLATFORM=") {
 					globalDefault = in
 				}
@@ -44,20 +46,20 @@ func platform(f *file) {
 		}
 	}
 	for _, in := range f.insts {
-		if in.kw != "from" {
+		if in.keyword != "from" {
 			continue
 		}
-		i := slices.IndexFunc(in.low.Flags, func(fl string) bool {
+		i := slices.IndexFunc(in.lowered.Flags, func(fl string) bool {
 			return strings.HasPrefix(fl, "--platform=") && strings.Contains(fl, "TARGETPLATFORM")
 		})
 		if i < 0 || f.common(in) {
 			continue
 		}
-		val := strings.TrimPrefix(in.low.Flags[i], "--platform=")
+		val := strings.TrimPrefix(in.lowered.Flags[i], "--platform=")
 		st := in.stage
 		var why string
 		platforms := 0
-		for _, fl := range in.low.Flags {
+		for _, fl := range in.lowered.Flags {
 			if strings.HasPrefix(fl, "--platform=") || fl == "--platform" {
 				platforms++
 			}
@@ -69,35 +71,37 @@ func platform(f *file) {
 			why = fmt.Sprintf("--platform=%s is not exactly $TARGETPLATFORM", val)
 		case globalDefault != nil:
 			why = fmt.Sprintf("the ARG at line %d gives TARGETPLATFORM a default, which may not be the target platform", globalDefault.line())
-		case st.parent != nil:
-			why = fmt.Sprintf("the base is stage %s, whose platform the stage would inherit instead", st.base)
-		case st.baseUnknown:
-			why = fmt.Sprintf("the base %s may name a stage, whose platform the stage would inherit instead", st.base)
+		case st.Parent != nil:
+			why = fmt.Sprintf("the base is stage %s, whose platform the stage would inherit instead", st.Parent.Name)
+		case strings.Contains(st.Base, "$"):
+			// Whatever the ARG defaults say, a --build-arg may make it
+			// name a stage.
+			why = fmt.Sprintf("the base %s may name a stage, whose platform the stage would inherit instead", st.Base)
 		}
 		if why != "" {
-			f.skip(in, "%s", why)
+			f.skipAt(in, in.cmd.Flags[i], "%s", why)
 			continue
 		}
-		prev := in.p.kw.e
+		prev := in.cmd.Keyword.E
 		if i > 0 {
-			prev = in.p.flags[i-1].e
+			prev = in.cmd.Flags[i-1].E
 		}
-		next := in.p.args.s
-		if i+1 < len(in.p.flags) {
-			next = in.p.flags[i+1].s
+		next := in.cmd.Args.S
+		if i+1 < len(in.cmd.Flags) {
+			next = in.cmd.Flags[i+1].S
 		}
-		flags := slices.Delete(slices.Clone(in.low.Flags), i, i+1)
-		lines, err := f.rewrite(in, []edit{in.drop(in.p.flags[i].s, in.p.flags[i].e, prev, next)})
+		flags := slices.Delete(slices.Clone(in.lowered.Flags), i, i+1)
+		lines, err := f.rewrite(in, []edit{f.drop(in, in.cmd.Flags[i].S, in.cmd.Flags[i].E, prev, next)})
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, "from") && slices.Equal(n.Flags, flags) &&
-					slices.Equal(n.Args(), in.low.Args())
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				return n.Keyword() == "from" && slices.Equal(n.Flags, flags) &&
+					slices.Equal(n.Args(), in.lowered.Args())
 			})
 		}
 		if err != nil {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Drop --platform="+val, in.node.Start, in.node.BodyStart, lines)
 	}
 }

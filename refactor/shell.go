@@ -6,11 +6,14 @@ package refactor
 // rewrite relies on is read the way any POSIX shell reads it.
 
 import (
+	"errors"
 	"fmt"
-	"path"
+	"strconv"
 	"strings"
 
 	sh "mvdan.cc/sh/v3/syntax"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // parseShell parses shell-form text, keeping comments so that a rewrite
@@ -20,46 +23,193 @@ func parseShell(text string) (*sh.File, error) {
 		Parse(strings.NewReader(text), "")
 }
 
-// posixShells are the programs that SHELL may name and under which the
-// shell-form rewrites still hold.
-var posixShells = map[string]bool{
-	"sh": true, "bash": true, "dash": true, "ash": true, "ksh": true, "mksh": true, "zsh": true,
+// shellSpan is where the node n of a shell text lies in the joined text,
+// the text starting at joined offset base.
+func shellSpan(base int, n sh.Node) syntax.Span {
+	return syntax.Span{S: base + int(n.Pos().Offset()), E: base + int(n.End().Offset())}
+}
+
+// shellError says where in the file a shell parse error stands and what
+// it is, for a message about text parsed from in's joined text at offset
+// base: "at 12:5: reached EOF without closing quote". mvdan.cc/sh places
+// the error in the text it was given; the file's own line and column are
+// what a user can go to.
+func (f *file) shellError(in *inst, base int, err error) string {
+	var pos sh.Pos
+	var pe sh.ParseError
+	var le sh.LangError
+	switch {
+	case errors.As(err, &pe):
+		pos = pe.Pos
+	case errors.As(err, &le):
+		pos = le.Pos
+	default:
+		return ": " + err.Error()
+	}
+	msg := strings.TrimPrefix(err.Error(), pos.String()+": ")
+	p := f.pos(in, base+int(pos.Offset()))
+	return fmt.Sprintf(" at %d:%d: %s", p.Line, p.Col, msg)
 }
 
 // shellProblem says why an instruction's shell form is not run by a POSIX
 // shell as "sh -c text", as a phrase that follows "the RUN", or returns
-// "". Windows files count as not POSIX. Unless errexitOK, a shell run
-// with -e is a problem too.
-func shellProblem(in *inst, errexitOK bool) string {
-	if in.windows != "" {
-		return "is in " + in.windows
-	}
-	if in.shellUnknown {
+// "". The shell is the one syntax.Stages finds where the instruction
+// stands; a Windows stage counts as not POSIX whatever its SHELL, as its
+// command line is not handed over as POSIX argv. With merging, a shell
+// that runs two RUNs differently from one RUN of both is a problem too:
+// errexit (-e, -o errexit), which does not act on the left of &&, so that
+// "RUN false; true" fails where "{ false; true; } && …" does not; and a
+// login or interactive shell (-l, --login, -i), which reads its profile
+// files again for every RUN.
+func shellProblem(in *inst, merging bool) string {
+	shell := in.shell
+	args := shell.Args
+	switch {
+	case args == nil && shell.Windows != "":
+		return "runs under " + shell.String()
+	case shell.Unsure:
 		return "is in a stage whose base may be a stage with a SHELL instruction"
-	}
-	if in.shell == nil {
+	case args == nil:
+		return ""
+	case shell.Kind() != syntax.POSIX || len(args) < 2 || args[len(args)-1] != "-c":
+		return fmt.Sprintf("runs under %s, which is not a POSIX shell run with -c", shell)
+	case shell.Windows != "":
+		return fmt.Sprintf("runs under %s in a Windows stage (%s)", shell, shell.Windows)
+	case !merging:
 		return ""
 	}
-	prog := in.shell
-	if len(prog) < 2 || !posixShells[path.Base(prog[0])] || prog[len(prog)-1] != "-c" {
-		return fmt.Sprintf("runs under SHELL %s, which is not a POSIX shell run with -c", quoteArgs(prog))
-	}
-	for i := 1; i < len(prog)-1 && !errexitOK; i++ {
-		o := prog[i]
-		if o == "-o" && i+1 < len(prog)-1 && prog[i+1] == "errexit" ||
-			strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--") && strings.Contains(o, "e") {
-			return fmt.Sprintf("runs under SHELL %s, which sets errexit (-e)", quoteArgs(prog))
+	opts := args[1 : len(args)-1]
+	for i := 0; i < len(opts); i++ {
+		o := opts[i]
+		switch {
+		case o == "-o" || o == "-O":
+			if i+1 < len(opts) && opts[i+1] == "errexit" {
+				return fmt.Sprintf("runs under %s, which sets errexit (-o errexit)", shell)
+			}
+			i++
+		case o == "--login" || o == "--rcfile" || o == "--init-file":
+			return fmt.Sprintf("runs under %s, a login or interactive shell, which reads its startup files for every RUN", shell)
+		case strings.HasPrefix(o, "-") && !strings.HasPrefix(o, "--"):
+			switch {
+			case strings.Contains(o, "e"):
+				return fmt.Sprintf("runs under %s, which sets errexit (-e)", shell)
+			case strings.ContainsAny(o, "li"):
+				return fmt.Sprintf("runs under %s, a login or interactive shell, which reads its startup files for every RUN", shell)
+			}
 		}
 	}
 	return ""
 }
 
-func quoteArgs(a []string) string {
-	q := make([]string, len(a))
-	for i, s := range a {
-		q[i] = fmt.Sprintf("%q", s)
+// shellEnv are the variables that change how a shell starts: bash reads
+// the file $BASH_ENV names and sets the options $SHELLOPTS and $BASHOPTS
+// list (errexit among them), and an interactive sh reads $ENV.
+var shellEnv = map[string]bool{"BASH_ENV": true, "SHELLOPTS": true, "BASHOPTS": true, "ENV": true}
+
+// shellEnvSet says which ENV or ARG sets a variable of shellEnv in the
+// environment of the RUN in: one of its stage before it, or of a stage it
+// is built on. It returns "" when none does; a base image's own ENV is
+// what the file cannot show, and is taken to set none.
+func (f *file) shellEnvSet(in *inst) string {
+	for st := in.stage; st != nil; st = st.Parent {
+		if x, k := f.firstShellEnv(st); x != nil && (st != in.stage || x.Start < in.node.Start) {
+			return fmt.Sprintf("the %s at line %d sets %s, which the shell reads as it starts",
+				strings.ToUpper(x.Lowered.Keyword()), x.Start+1, k)
+		}
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	return ""
+}
+
+// firstShellEnv is the first ENV or ARG of stage st that sets a variable
+// of shellEnv, and that variable, or nil.
+func (f *file) firstShellEnv(st *syntax.Stage) (*syntax.Node, string) {
+	if f.shellEnvs == nil {
+		f.shellEnvs = map[*syntax.Stage]shellEnvAt{}
+	}
+	if at, ok := f.shellEnvs[st]; ok {
+		return at.node, at.name
+	}
+	var at shellEnvAt
+	for _, x := range st.Nodes {
+		if kw := x.Lowered.Keyword(); kw != "env" && kw != "arg" {
+			continue
+		}
+		for _, k := range setVars(x.Lowered) {
+			if shellEnv[k] && at.node == nil {
+				at = shellEnvAt{x, k}
+			}
+		}
+		if at.node != nil {
+			break
+		}
+	}
+	f.shellEnvs[st] = at
+	return at.node, at.name
+}
+
+// shellEnvAt is where a stage first sets a variable of shellEnv.
+type shellEnvAt struct {
+	node *syntax.Node
+	name string
+}
+
+// setVars are the names an ENV or ARG instruction sets.
+func setVars(ln *syntax.Lowered) []string {
+	var out []string
+	switch ln.Keyword() {
+	case "arg":
+		for _, a := range ln.Args() {
+			k, _, _ := strings.Cut(a, "=")
+			out = append(out, k)
+		}
+	case "env":
+		for a := ln.Next; a != nil; {
+			out = append(out, a.Value)
+			if a.Next == nil || a.Next.Next == nil {
+				break
+			}
+			a = a.Next.Next.Next
+		}
+	}
+	return out
+}
+
+// mountProblem says why a RUN's mounts would be shared by RUNs merged
+// into one where each had its own, or returns "": a tmpfs is new for each
+// RUN, and so are the writes to a read-write bind mount, which are thrown
+// away when the RUN ends. Cache, secret, ssh and read-only bind mounts
+// show each RUN the same. (BuildKit's parseMount, in
+// instructions/commands_runmount.go.)
+func mountProblem(flags []string) string {
+	for _, fl := range flags {
+		val, ok := strings.CutPrefix(fl, "--mount=")
+		if !ok {
+			continue
+		}
+		if strings.ContainsAny(val, "$\"'") {
+			return "its --mount flag holds $ or quotes"
+		}
+		typ, rw := "bind", false
+		for _, field := range strings.Split(val, ",") {
+			k, v, hasVal := strings.Cut(field, "=")
+			b, err := strconv.ParseBool(v)
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "type":
+				typ = strings.ToLower(v)
+			case "rw", "readwrite":
+				rw = !hasVal || err == nil && b
+			case "ro", "readonly":
+				rw = hasVal && err == nil && !b
+			}
+		}
+		switch {
+		case typ == "tmpfs":
+			return "it mounts a tmpfs, which is new for each RUN and would be shared once merged"
+		case typ == "bind" && rw:
+			return "it mounts a read-write bind mount, whose writes each RUN loses and would be shared once merged"
+		}
+	}
+	return ""
 }
 
 // stateful are the commands that change what the shell carries from one

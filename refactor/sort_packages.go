@@ -15,7 +15,9 @@ import (
 
 // SortPackages sorts the package names of apt-get/apt install, apk add and
 // dnf/yum/microdnf/tdnf install commands, each name going to a place where
-// a name was, so that a list written one per line stays one per line:
+// a name was, so that a list written one per line stays one per line; a
+// comment line inside the list stays above the same packages, as each run
+// of names between comment lines is sorted on its own:
 //
 //	RUN apt-get install -y \     →  RUN apt-get install -y \
 //	        zlib1g \                        curl \
@@ -47,7 +49,7 @@ type pkgManager struct {
 	longVals   map[string]bool // long options that take the next word when written without "="
 }
 
-func set(words string) map[string]bool {
+func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
 		m[w] = true
@@ -60,35 +62,35 @@ var (
 		sub:        "install",
 		shortFlags: "yqdfmsuVhbv",
 		shortVals:  "octa",
-		longFlags: set(`yes assume-yes assume-no quiet no-install-recommends no-install-suggests
+		longFlags: wordSet(`yes assume-yes assume-no quiet no-install-recommends no-install-suggests
 			install-recommends install-suggests fix-broken fix-missing ignore-missing allow-downgrades
 			allow-remove-essential allow-change-held-packages allow-unauthenticated reinstall
 			no-upgrade only-upgrade force-yes no-download download-only simulate dry-run just-print
 			no-act recon verbose-versions purge auto-remove autoremove show-progress no-show-upgraded
 			show-upgraded trivial-only print-uris compile build fix-policy ignore-hold no-remove
 			with-new-pkgs mark-auto update`),
-		longVals: set(`target-release default-release config-file option host-architecture`),
+		longVals: wordSet(`target-release default-release config-file option host-architecture`),
 	}
 	apkManager = &pkgManager{
 		sub:        "add",
 		shortFlags: "Uulivqsfh",
 		shortVals:  "tXp",
-		longFlags: set(`no-cache update-cache upgrade latest interactive quiet verbose no-progress
+		longFlags: wordSet(`no-cache update-cache upgrade latest interactive quiet verbose no-progress
 			progress allow-untrusted force-overwrite force force-broken-world force-non-repository
 			force-old-apk force-refresh force-missing-repositories no-network no-scripts
 			no-interactive purge initdb usermode clean-protected simulate no-chown available
 			no-logfile no-commit-hooks update`),
-		longVals: set(`virtual repository root arch cache-dir keys-dir repositories-file
+		longVals: wordSet(`virtual repository root arch cache-dir keys-dir repositories-file
 			cache-max-age wait timeout`),
 	}
 	dnfManager = &pkgManager{
 		sub:        "install",
 		shortFlags: "yqvCbh",
 		shortVals:  "cxRed",
-		longFlags: set(`assumeyes assumeno quiet verbose nodocs best nobest allowerasing
+		longFlags: wordSet(`assumeyes assumeno quiet verbose nodocs best nobest allowerasing
 			skip-broken skip-unavailable noplugins nogpgcheck refresh cacheonly downloadonly
 			allow-downgrade no-allow-downgrade use-host-config`),
-		longVals: set(`setopt enablerepo disablerepo repo repoid releasever installroot exclude
+		longVals: wordSet(`setopt enablerepo disablerepo repo repoid releasever installroot exclude
 			excludepkgs config disableplugin enableplugin color forcearch downloaddir destdir
 			errorlevel debuglevel rpmverbosity`),
 	}
@@ -102,44 +104,69 @@ var pkgManagers = map[string]*pkgManager{
 // mentionsInstall is a cheap test for a RUN worth parsing.
 var mentionsInstall = regexp.MustCompile(`\b(apt-get|apt|apk|dnf|yum|microdnf|tdnf)\b`)
 
+// mentions reports whether text names a package manager (mentionsInstall),
+// with a cheaper look first.
+func mentions(text string) bool {
+	return (strings.Contains(text, "ap") || strings.Contains(text, "dnf") || strings.Contains(text, "yum")) &&
+		mentionsInstall.MatchString(text)
+}
+
 // plainPackage is a package word that may move: a name, perhaps with a
 // version pin, architecture or release, but no glob, quote, $ or escape,
 // and not apt's "name-" (remove).
 var plainPackage = regexp.MustCompile(`^[A-Za-z0-9@_][A-Za-z0-9._+:~=/@-]*$`)
 
+// isPlainPackage is plainPackage.MatchString(w), without the regexp's
+// cost on every word of every install command.
+func isPlainPackage(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '@' || c == '_':
+		case i > 0 && strings.IndexByte("._+:~=/-", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return w != ""
+}
+
 func sortPackages(f *file) {
 	for _, in := range f.insts {
-		if c := in.onbuild(); c != nil && strings.EqualFold(c.Value, "run") {
-			if mentionsInstall.MatchString(in.args()) {
+		if c := in.onbuild(); c != nil && c.Keyword() == "run" {
+			// The trigger's command, which lies in the ONBUILD's text.
+			if mentions(in.text[c.Cmd.Args.S:c.Cmd.Args.E]) {
 				f.skip(in, "under ONBUILD: the trigger is kept in the image as written")
 			}
 			continue
 		}
-		if in.kw != "run" || in.low.JSON || in.low.Next == nil {
+		if in.keyword != "run" || in.lowered.JSON || in.lowered.Next == nil {
 			continue
 		}
-		inBody := slices.ContainsFunc(in.low.Heredocs, func(h syntax.Heredoc) bool {
-			return mentionsInstall.MatchString(h.Content)
-		})
-		if !inBody && !mentionsInstall.MatchString(in.args()) || f.common(in) {
+		if len(in.lowered.Heredocs) > 0 {
+			if slices.ContainsFunc(in.lowered.Heredocs, func(h syntax.Heredoc) bool { return mentions(h.Content) }) ||
+				mentions(in.args()) {
+				if !f.common(in) {
+					f.skip(in, "the RUN has a heredoc, whose body is kept byte for byte")
+				}
+			}
 			continue
 		}
-		if len(in.low.Heredocs) > 0 {
-			f.skip(in, "the RUN has a heredoc, whose body is kept byte for byte")
+		if !mentions(in.args()) || f.common(in) {
 			continue
 		}
-		if why := shellProblem(in, true); why != "" {
+		if why := shellProblem(in, false); why != "" {
 			f.skip(in, "the RUN %s", why)
 			continue
 		}
 		text := in.args()
-		sf, err := parseShell(text)
+		prog, err := parseShell(text)
 		if err != nil {
-			f.skip(in, "the RUN does not parse as shell: %v", err)
+			f.skip(in, "the RUN does not parse as shell%s", f.shellError(in, in.cmd.Args.S, err))
 			continue
 		}
-		var eds []edit
-		sh.Walk(sf, func(n sh.Node) bool {
+		var edits []edit
+		sh.Walk(prog, func(n sh.Node) bool {
 			call, ok := n.(*sh.CallExpr)
 			if !ok || len(call.Args) == 0 {
 				return true
@@ -148,60 +175,85 @@ func sortPackages(f *file) {
 			if !ok || pkgManagers[path.Base(cmd)] == nil {
 				return true
 			}
-			slots, why := packageSlots(pkgManagers[path.Base(cmd)], call.Args[1:])
+			slots, bad, why := packageSlots(pkgManagers[path.Base(cmd)], call.Args[1:])
 			if why != "" {
-				f.skip(in, "%s: %s", path.Base(cmd), why)
+				f.skipAt(in, shellSpan(in.cmd.Args.S, bad), "%s: %s", path.Base(cmd), why)
 				return true
 			}
 			names := make([]string, len(slots))
 			for i, w := range slots {
 				names[i] = wordText(text, w)
 			}
+			// A comment line inside the list speaks of the packages
+			// below it: each run of words between comment lines is
+			// sorted on its own, and no word crosses a comment.
 			sorted := append([]string(nil), names...)
-			sort.Strings(sorted)
+			from := 0
+			for i := 1; i <= len(slots); i++ {
+				if i < len(slots) && !f.commentBetween(in, shellSpan(in.cmd.Args.S, slots[i-1]).E, shellSpan(in.cmd.Args.S, slots[i]).S) {
+					continue
+				}
+				sort.Strings(sorted[from:i])
+				from = i
+			}
 			for i, w := range slots {
 				if sorted[i] == names[i] {
 					continue
 				}
-				s, e := int(w.Pos().Offset()), int(w.End().Offset())
-				if in.lineOf(in.p.args.s+s) != in.lineOf(in.p.args.s+e-1) {
-					f.skip(in, "%s: the package word %s is split across lines", path.Base(cmd), names[i])
+				if at := shellSpan(in.cmd.Args.S, w); f.lineOf(in, at.S) != f.lineOf(in, at.E-1) {
+					f.skipAt(in, at, "%s: the package word %s is split across lines", path.Base(cmd), names[i])
 					return true
 				}
 			}
 			for i, w := range slots {
-				if sorted[i] != names[i] {
-					s, e := int(w.Pos().Offset()), int(w.End().Offset())
-					eds = append(eds, edit{in.p.args.s + s, in.p.args.s + e, sorted[i]})
+				if at := shellSpan(in.cmd.Args.S, w); sorted[i] != names[i] {
+					edits = append(edits, edit{at.S, at.E, sorted[i]})
 				}
 			}
 			return true
 		})
-		if len(eds) == 0 {
+		if len(edits) == 0 {
 			continue
 		}
 		// The program the edits should make, for the check below.
-		wantText := spliceEdits(in.text, eds)
-		wantText = wantText[in.p.args.s : len(wantText)-(len(in.text)-in.p.args.e)]
-		lines, err := f.rewrite(in, eds)
+		wantText := spliceEdits(in.text, edits)
+		wantText = wantText[in.cmd.Args.S : len(wantText)-(len(in.text)-in.cmd.Args.E)]
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, "run") && !n.JSON && slices.Equal(n.Flags, in.low.Flags) &&
-					n.Next != nil && sameProgram(n.Next.Value, wantText)
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				// The words move within their lines: the text is the one
+				// wanted to the byte, or else must parse to its program.
+				return n.Keyword() == "run" && !n.JSON && slices.Equal(n.Flags, in.lowered.Flags) &&
+					n.Next != nil && (n.Next.Value == wantText || sameProgram(n.Next.Value, wantText))
 			})
 		}
 		if err != nil {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		f.replace("Sort the packages", in.node.Start, in.node.BodyStart, lines)
 	}
 }
 
+// commentBetween reports whether a comment line of in stands between
+// joined offsets a and b.
+func (f *file) commentBetween(in *inst, a, b int) bool {
+	la, lb := f.lineOf(in, a), f.lineOf(in, b)
+	if la == lb {
+		return false
+	}
+	for _, pt := range in.node.InstrLines {
+		if pt.Kind == syntax.CommentLine && pt.Line > la && pt.Line < lb {
+			return true
+		}
+	}
+	return false
+}
+
 // packageSlots returns the words of a package manager's arguments that
-// are plain package names, or why the command cannot be sorted.
-func packageSlots(m *pkgManager, args []*sh.Word) ([]*sh.Word, string) {
-	var slots []*sh.Word
+// are plain package names, or why the command cannot be sorted and the
+// word that is why.
+func packageSlots(m *pkgManager, args []*sh.Word) (slots []*sh.Word, bad *sh.Word, why string) {
 	sub := false
 	opts := true
 	for i := 0; i < len(args); i++ {
@@ -217,9 +269,9 @@ func packageSlots(m *pkgManager, args []*sh.Word) ([]*sh.Word, string) {
 					s, ok := literal(a)
 					return ok && s == m.sub
 				}) {
-					return nil, "" // not an install command, as far as can be told
+					return nil, nil, "" // not an install command, as far as can be told
 				}
-				return nil, why
+				return nil, args[i], why
 			}
 			if takes {
 				i++
@@ -227,20 +279,20 @@ func packageSlots(m *pkgManager, args []*sh.Word) ([]*sh.Word, string) {
 			continue
 		}
 		if opts && !ok && strings.HasPrefix(wordLead(args[i]), "-") {
-			return nil, "an option is not a literal word"
+			return nil, args[i], "an option is not a literal word"
 		}
 		if !sub {
 			if !ok || w != m.sub {
-				return nil, "" // not an install command: nothing to sort
+				return nil, nil, "" // not an install command: nothing to sort
 			}
 			sub = true
 			continue
 		}
-		if ok && plainPackage.MatchString(w) && !strings.HasSuffix(w, "-") && isLitOnly(args[i]) {
+		if ok && isPlainPackage(w) && !strings.HasSuffix(w, "-") && isLitOnly(args[i]) {
 			slots = append(slots, args[i])
 		}
 	}
-	return slots, ""
+	return slots, nil, ""
 }
 
 // option reports whether an option takes the next word as its value, or
@@ -292,15 +344,15 @@ func isLitOnly(w *sh.Word) bool {
 }
 
 // spliceEdits applies edits to a string.
-func spliceEdits(s string, eds []edit) string {
-	sorted := append([]edit(nil), eds...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].s < sorted[j].s })
+func spliceEdits(s string, edits []edit) string {
+	sorted := append([]edit(nil), edits...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].start < sorted[j].start })
 	var b strings.Builder
 	at := 0
 	for _, e := range sorted {
-		b.WriteString(s[at:e.s])
+		b.WriteString(s[at:e.start])
 		b.WriteString(e.text)
-		at = e.e
+		at = e.end
 	}
 	b.WriteString(s[at:])
 	return b.String()

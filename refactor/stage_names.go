@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/dfmt/dfmt/format/syntax"
 )
 
 // StageNames writes stage names in lower case, where they are declared and
@@ -31,21 +33,26 @@ var StageNames = &Refactor{
 // plainName is a stage reference that can be rewritten as a bare word.
 var plainName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
+// validStageName is a stage name BuildKit takes, once lowered
+// (instructions/parse.go).
+var validStageName = regexp.MustCompile(`^[a-z][a-z0-9-_.]*$`)
+
 func stageNames(f *file) {
-	// The written names of the stages, by their lower-case name.
-	spell := map[string][]*stage{}
-	for _, st := range f.stage {
-		if st.name != "" {
-			l := strings.ToLower(st.name)
-			spell[l] = append(spell[l], st)
+	// The stages by their name, which syntax.Stage keeps in lower case as
+	// BuildKit does.
+	byName := map[string][]*syntax.Stage{}
+	for _, st := range f.stages.List {
+		if st.Name != "" {
+			byName[st.Name] = append(byName[st.Name], st)
 		}
 	}
 	clash := func(lower string) string {
-		sts := spell[lower]
-		for _, s := range sts[1:] {
-			if s.name != sts[0].name {
+		named := byName[lower]
+		first := writtenName(named[0])
+		for _, s := range named[1:] {
+			if name := writtenName(s); name != first {
 				return fmt.Sprintf("stages %s (line %d) and %s (line %d) both lower to %s",
-					sts[0].name, sts[0].from.line(), s.name, s.from.line(), lower)
+					first, named[0].From.Start+1, name, s.From.Start+1, lower)
 			}
 		}
 		return ""
@@ -54,7 +61,7 @@ func stageNames(f *file) {
 	// why it cannot be lowered.
 	ref := func(v string) (bool, string) {
 		l := strings.ToLower(v)
-		if v == l || spell[l] == nil {
+		if v == l || byName[l] == nil {
 			return false, ""
 		}
 		if why := clash(l); why != "" {
@@ -69,7 +76,7 @@ func stageNames(f *file) {
 	for _, in := range f.insts {
 		if c := in.onbuild(); c != nil {
 			for _, fl := range c.Flags {
-				if v, ok := fromValue(fl, strings.ToLower(c.Value)); ok {
+				if v, ok := fromValue(fl, c.Keyword()); ok {
 					if hit, _ := ref(v); hit {
 						f.skip(in, "under ONBUILD: the trigger runs in another Dockerfile's build, with its stages")
 						break
@@ -78,37 +85,65 @@ func stageNames(f *file) {
 			}
 			continue
 		}
-		var eds []edit
+		var edits []edit
 		var why string
-		flags := slices.Clone(in.low.Flags)
-		args := in.low.Args()
-		switch in.kw {
+		whyAt := in.cmd.Keyword // the word why concerns
+		flags := slices.Clone(in.lowered.Flags)
+		args := in.lowered.Args()
+		switch in.keyword {
 		case "from":
 			st := in.stage
-			if st.name != "" && st.name != strings.ToLower(st.name) {
-				l := strings.ToLower(st.name)
-				if why = clash(l); why == "" {
-					fs := wsFields(in.text, in.p.args.s, in.p.args.e, 0)
-					if len(fs) != 3 || in.text[fs[2].s:fs[2].e] != st.name {
-						why = "internal error: cannot find the stage name"
-					} else {
-						eds = append(eds, edit{fs[2].s, fs[2].e, l})
-						args[2] = l
+			// FROM's words, split where the lowering split them: the base,
+			// and AS and the name.
+			var words []syntax.Span
+			if in.cmd.Args.S < in.cmd.Args.E {
+				words = syntax.Fields(in.text, in.cmd.Args.S, in.cmd.Args.E, 0)
+			}
+			if name := writtenName(st); name != st.Name {
+				switch {
+				case len(words) != 3 || in.text[words[2].S:words[2].E] != name:
+					why = "internal error: cannot find the stage name"
+				case !validStageName.MatchString(st.Name):
+					// "AS ${NAME}": BuildKit takes no variable there and
+					// rejects the name; lowering it would rename the
+					// variable.
+					whyAt = words[2]
+					why = fmt.Sprintf("the stage name %s is not a valid one, which BuildKit rejects", name)
+				default:
+					whyAt = words[2]
+					if why = clash(st.Name); why == "" {
+						edits = append(edits, edit{words[2].S, words[2].E, st.Name})
+						args[2] = st.Name
 					}
 				}
 			}
-			if !st.baseUnknown && st.base != strings.ToLower(st.base) {
-				for _, e := range f.stage[:st.index] {
-					if e.name != "" && strings.ToLower(e.name) == strings.ToLower(st.base) {
-						f.skip(in, "FROM %s does not name stage %s: BuildKit looks up the stage named in FROM "+
-							"case-sensitively, so lowering it would change the build", st.base, strings.ToLower(e.name))
+			// BuildKit matches the base against the stage names as it is
+			// (syntax.Stage.Parent): one that is a stage's name in
+			// another case names no stage.
+			if l := strings.ToLower(st.Image); !st.Unsure && l != st.Image && len(words) > 0 {
+				for _, e := range f.stages.List[:st.Index] {
+					if e.Name == l {
+						f.skipAt(in, words[0], "FROM %s does not name stage %s: BuildKit looks up the stage named in FROM "+
+							"case-sensitively, so lowering it would change the build", st.Base, e.Name)
 						break
 					}
 				}
 			}
 		case "copy", "run":
-			for i, fl := range in.low.Flags {
-				v, ok := fromValue(fl, in.kw)
+			if in.keyword == "copy" && len(args) < 2 && len(in.lowered.Heredocs) == 0 {
+				// BuildKit rejects the COPY; the build fails whatever
+				// it names.
+				for _, fl := range in.lowered.Flags {
+					if v, ok := fromValue(fl, "copy"); ok {
+						if hit, _ := ref(v); hit {
+							why = "the COPY has no source and destination, which BuildKit rejects"
+						}
+					}
+				}
+				break
+			}
+			for i, fl := range in.lowered.Flags {
+				v, ok := fromValue(fl, in.keyword)
 				if !ok {
 					continue
 				}
@@ -116,18 +151,18 @@ func stageNames(f *file) {
 				if !hit {
 					continue
 				}
+				sp := in.cmd.Flags[i]
 				if w != "" {
-					why = w
+					why, whyAt = w, sp
 					break
 				}
-				sp := in.p.flags[i]
-				raw := in.text[sp.s:sp.e]
+				raw := in.text[sp.S:sp.E]
 				if raw != fl {
-					why = "the flag " + raw + " is quoted or escaped"
+					why, whyAt = "the flag "+raw+" is quoted or escaped", sp
 					break
 				}
-				nfl := lowerFrom(fl, in.kw)
-				eds = append(eds, edit{sp.s, sp.e, nfl})
+				nfl := lowerFrom(fl, in.keyword)
+				edits = append(edits, edit{sp.S, sp.E, nfl})
 				flags[i] = nfl
 			}
 		default:
@@ -135,26 +170,39 @@ func stageNames(f *file) {
 		}
 		if why != "" {
 			if !f.common(in) {
-				f.skip(in, "%s", why)
+				f.skipAt(in, whyAt, "%s", why)
 			}
 			continue
 		}
-		if len(eds) == 0 || f.common(in) {
+		if len(edits) == 0 || f.common(in) {
 			continue
 		}
-		lines, err := f.rewrite(in, eds)
+		lines, err := f.rewrite(in, edits)
 		if err == nil {
-			err = f.verify(lines, in, func(n *lnode) bool {
-				return strings.EqualFold(n.Value, in.kw) && slices.Equal(n.Flags, flags) &&
-					n.JSON == in.low.JSON && slices.Equal(n.Args(), args) && slices.Equal(n.Heredocs, in.low.Heredocs)
+			err = f.verify(lines, in, func(n *syntax.Lowered) bool {
+				return n.Keyword() == in.keyword && slices.Equal(n.Flags, flags) &&
+					n.JSON == in.lowered.JSON && slices.Equal(n.Args(), args) && slices.Equal(n.Heredocs, in.lowered.Heredocs)
 			})
 		}
 		if err != nil {
 			f.skip(in, "%v", err)
 			continue
 		}
-		f.replace(in.n.Start, in.n.BodyStart, lines)
+		title := "Write the stage reference in lower case"
+		if in.keyword == "from" {
+			title = "Write the stage name in lower case"
+		}
+		f.replace(title, in.node.Start, in.node.BodyStart, lines)
 	}
+}
+
+// writtenName is the name of a stage as its FROM writes it after AS, or
+// "".
+func writtenName(st *syntax.Stage) string {
+	if st.Name == "" {
+		return ""
+	}
+	return st.From.Lowered.Args()[2]
 }
 
 // fromValue is the stage a flag of a COPY or RUN takes files from:

@@ -107,6 +107,8 @@ Modes (default: print the formatted text):
   -d, --diff             print a unified diff of each file whose formatting differs
       --check            list the files whose formatting differs; exit 1 if any
   -r, --refactor NAMES   apply refactors (comma-separated, or all) first
+      --unsafe           with -r, also apply the unsafe sites (see --list-refactors)
+      --context DIR      with -r, the build context, where add-to-copy looks at ADD's sources
       --list-refactors   list the refactors and when each is safe
 
 Options:
@@ -120,6 +122,8 @@ Options:
       --annotate         with -l, -d or --check, also print a GitHub ::error
                          command for each region that differs and each error
                          (to stdout; to stderr with -d); on if GITHUB_ACTIONS=true
+      --lsp              serve the Language Server Protocol on standard input
+                         and output (see the README's Editors section)
       --version          print the version
   -h, --help             print this help
 
@@ -154,6 +158,10 @@ type config struct {
 	excludes []rule
 
 	refactors []string
+	// unsafe (--unsafe) applies the refactors' unsafe sites too; context
+	// (--context) is the build context's folder, or "".
+	unsafe  bool
+	context string
 
 	stdin io.Reader
 	ec    *editorConfigs
@@ -176,10 +184,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdinPath   = fs.String("stdin-filepath", "", "name standard input `NAME` in messages and find its .editorconfig")
 		refactors   = fs.StringSliceP("refactor", "r", nil, "apply refactors `NAME[,NAME...]` (or all) before formatting")
 		listRefacts = fs.Bool("list-refactors", false, "list the refactors, what each does and when it is safe")
+		unsafe      = fs.Bool("unsafe", false, "with -r, also apply the sites that hang on what the file cannot show")
+		buildCtx    = fs.String("context", "", "with -r, the build context `DIR`, where add-to-copy looks at ADD's sources")
 		verbose     = fs.BoolP("verbose", "v", false, "also say what was skipped and why")
 		annotate    = fs.Bool("annotate", false, "with -l, -d or --check, also print GitHub workflow commands")
 		excludes    = fs.StringArray("exclude", nil, "skip walked files and directories matching `PATTERN` (.gitignore syntax, from the current directory)")
 		showVersion = fs.Bool("version", false, "print the version and exit")
+		lsp         = fs.Bool("lsp", false, "serve the Language Server Protocol on standard input and output")
 		help        = fs.BoolP("help", "h", false, "print this help")
 	)
 	usageErr := func(err error) int {
@@ -202,6 +213,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *showVersion {
 		fmt.Fprintln(stdout, versionString())
 		return exitOK
+	}
+	if *lsp {
+		if fs.NArg() > 0 || fs.NFlag() > 1 {
+			return usageErr(fmt.Errorf("--lsp takes no paths or other flags: the editor sends the documents and their settings"))
+		}
+		return serveLSP(stdin, stdout, stderr)
 	}
 
 	cfg := &config{
@@ -237,6 +254,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return usageErr(err)
 		}
 		cfg.refactors = names
+	}
+	if err := checkRefactorOptions(cfg, fs.Changed("refactor"), *unsafe, fs.Changed("context"), *buildCtx); err != nil {
+		return usageErr(err)
 	}
 	for _, p := range *excludes {
 		// As a .gitignore in the current directory would hold it.

@@ -125,7 +125,7 @@ func (c *config) process(j *job) {
 		j.fail(err)
 		return
 	}
-	in, skipped, err := applyRefactors(src, c.refactors, j.path, c.verbose, &errBuf)
+	in, skipped, err := applyRefactors(src, c.refactors, c.refactorOptions(j), j.path, c.verbose, &errBuf)
 	j.skippedSites = skipped
 	if err != nil {
 		j.fail(err)

@@ -1,7 +1,15 @@
-// Package formattest holds what the tests of dfmt's packages share: for
-// now, finding the corpus of real Dockerfiles that they and the benchmarks
-// run over. The corpus lives outside the repository and is never copied
-// into it: DFMT_CORPUS names it, e.g.
+// Package formattest holds what the tests of dfmt's packages share: the
+// one "same build" oracle (SameBuild), which judges with BuildKit's own
+// parser whether a formatted or rewritten file builds what its input
+// builds; the golden archives of format/testdata/golden (their directory,
+// their encoding, their inputs as fuzz seeds); and the corpus of real
+// Dockerfiles that the tests and the benchmarks run over.
+//
+// It imports no package of dfmt, so that the tests of format, format/syntax
+// and refactor can all use it.
+//
+// The corpus lives outside the repository and is never copied into it:
+// DFMT_CORPUS names it, e.g.
 //
 //	DFMT_CORPUS=../shared/corpus go test ./...
 //
@@ -72,4 +80,36 @@ func moduleRoot() (string, bool) {
 		}
 		d = parent
 	}
+}
+
+// CorpusFile is one file of the corpus.
+type CorpusFile struct {
+	Path string // as found under the corpus root
+	Rel  string // relative to the corpus root, with '/' separators
+	Src  []byte
+}
+
+// CorpusFiles reads every regular file under the corpus's folder sub
+// ("valid", "invalid", ...) in sorted order, or skips as CorpusDir does.
+// The whole corpus is a few megabytes.
+func CorpusFiles(tb testing.TB, sub string) []CorpusFile {
+	tb.Helper()
+	root := CorpusDir(tb)
+	var out []CorpusFile
+	err := filepath.WalkDir(filepath.Join(root, sub), func(path string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		out = append(out, CorpusFile{Path: path, Rel: filepath.ToSlash(rel), Src: src})
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }

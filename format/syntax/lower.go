@@ -129,10 +129,10 @@ func isWS(c byte) bool {
 
 // trimSpan is strings.TrimSpace over line[s:e], returned as a span.
 func trimSpan(line string, s, e int) (int, int) {
-	for s < e && line[s] < utf8.RuneSelf && IsSpace(rune(line[s])) {
+	for s < e && line[s] < utf8.RuneSelf && isSpace(rune(line[s])) {
 		s++
 	}
-	for e > s && line[e-1] < utf8.RuneSelf && IsSpace(rune(line[e-1])) {
+	for e > s && line[e-1] < utf8.RuneSelf && isSpace(rune(line[e-1])) {
 		e--
 	}
 	if s < e && (line[s] >= utf8.RuneSelf || line[e-1] >= utf8.RuneSelf) {
@@ -299,14 +299,14 @@ func extractBuilderFlags(line string, s, e int, esc byte) ([]Span, []string, int
 // plainWordByte reports an ASCII byte that parseWords passes over inside
 // a word: no white space, quote or escape.
 func plainWordByte(c, esc byte) bool {
-	return c < utf8.RuneSelf && c != esc && c != '\'' && c != '"' && !IsSpace(rune(c))
+	return c < utf8.RuneSelf && c != esc && c != '\'' && c != '"' && !isSpace(rune(c))
 }
 
-// ParseWords mirrors parser.ParseWords over line[s:e], returning each word
+// parseWords mirrors parser.parseWords over line[s:e], returning each word
 // and its span. BuildKit copies every rune of a word, quotes and escapes
 // included, except an escape character that ends the input; so a word is
 // its source text, rebuilt only where that differs (invalid UTF-8).
-func ParseWords(line string, s, e int, esc byte) ([]string, []Span) {
+func parseWords(line string, s, e int, esc byte) ([]string, []Span) {
 	const (
 		inSpaces = iota
 		inWord
@@ -351,7 +351,7 @@ func ParseWords(line string, s, e int, esc byte) ([]string, []Span) {
 			if pos == e {
 				break
 			}
-			if IsSpace(ch) {
+			if isSpace(ch) {
 				continue
 			}
 			phase = inWord
@@ -363,7 +363,7 @@ func ParseWords(line string, s, e int, esc byte) ([]string, []Span) {
 			break
 		}
 		if phase == inWord {
-			if IsSpace(ch) {
+			if isSpace(ch) {
 				phase = inSpaces
 				word(pos)
 				blankOK = false
@@ -411,8 +411,8 @@ func decodeRune(line string, pos, e int) (rune, int) {
 	return utf8.DecodeRuneInString(line[pos:e])
 }
 
-// IsSpace is unicode.IsSpace with a fast path for ASCII.
-func IsSpace(r rune) bool {
+// isSpace is unicode.isSpace with a fast path for ASCII.
+func isSpace(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r == ' ' || uint32(r)-'\t' <= '\r'-'\t'
 	}
@@ -432,11 +432,11 @@ func runeCopy(s string) string {
 	return sb.String()
 }
 
-// JSONArray parses line[s:e] as parser.parseJSON does. ok is false when the
+// jsonArray parses line[s:e] as parser.parseJSON does. ok is false when the
 // text is not a JSON array (then BuildKit takes it as shell form); err is
 // set when it is an array of something other than strings, which BuildKit
 // rejects. Spans gives the bracket, string and comma tokens.
-func JSONArray(line string, s, e int) (vals []string, toks []Span, ok bool, err error) {
+func jsonArray(line string, s, e int) (vals []string, toks []Span, ok bool, err error) {
 	t := strings.TrimLeftFunc(line[s:e], unicode.IsSpace)
 	s = e - len(t)
 	if !strings.HasPrefix(t, "[") {
@@ -591,7 +591,7 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lower
 	case "add", "copy", "volume":
 		var vals []string
 		var ok bool
-		vals, n.JSONTokens, ok, err = JSONArray(line, a, b)
+		vals, n.JSONTokens, ok, err = jsonArray(line, a, b)
 		if ok {
 			n.Next, n.JSON = listNode(vals), true
 		} else if err == nil && rest != "" {
@@ -603,7 +603,7 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lower
 		}
 	case "arg":
 		var words []string
-		words, n.Spans = ParseWords(line, a, b, esc)
+		words, n.Spans = parseWords(line, a, b, esc)
 		n.Next = listNode(words)
 	case "env", "label":
 		nv := splitNameVal(line, a, b, esc)
@@ -616,7 +616,7 @@ func lowerLine(line string, s, e int, esc byte, newNode func() *Lowered) (*Lower
 	case "cmd", "entrypoint", "run", "shell":
 		n.Next, n.JSON, n.JSONTokens, err = lowerMaybeJSON(line, a, b)
 	case "healthcheck":
-		typ, cmd := HealthSplit(line, a, b)
+		typ, cmd := healthSplit(line, a, b)
 		n.HealthType, n.HealthCmd = typ, cmd
 		if typ.E > typ.S {
 			var next *Lowered
@@ -645,7 +645,7 @@ func lowerMaybeJSON(line string, a, b int) (*Lowered, bool, []Span, error) {
 	if a == b {
 		return nil, false, nil, nil
 	}
-	vals, toks, ok, err := JSONArray(line, a, b)
+	vals, toks, ok, err := jsonArray(line, a, b)
 	if err != nil {
 		return nil, false, nil, err
 	}
@@ -655,9 +655,9 @@ func lowerMaybeJSON(line string, a, b int) (*Lowered, bool, []Span, error) {
 	return &Lowered{Value: line[a:b]}, false, nil, nil
 }
 
-// HealthSplit mirrors parser.parseHealthConfig's split of its type word,
+// healthSplit mirrors parser.parseHealthConfig's split of its type word,
 // which tests white space byte by byte.
-func HealthSplit(line string, a, b int) (typ Span, cmd int) {
+func healthSplit(line string, a, b int) (typ Span, cmd int) {
 	sep := a
 	for ; sep < b; sep++ {
 		if unicode.IsSpace(rune(line[sep])) {
@@ -682,7 +682,7 @@ type nameVal struct {
 }
 
 func splitNameVal(line string, a, b int, esc byte) nameVal {
-	words, spans := ParseWords(line, a, b, esc)
+	words, spans := parseWords(line, a, b, esc)
 	if len(words) == 0 {
 		return nameVal{}
 	}

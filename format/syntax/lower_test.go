@@ -205,8 +205,8 @@ func instructionsOf(f *File) []*Lowered {
 // unicode.IsSpace, which BuildKit uses.
 func TestIsSpaceMatchesUnicode(t *testing.T) {
 	for r := rune(-1); r < 0x3100; r++ {
-		if IsSpace(r) != unicode.IsSpace(r) {
-			t.Fatalf("isSpace(%U) = %v", r, IsSpace(r))
+		if isSpace(r) != unicode.IsSpace(r) {
+			t.Fatalf("isSpace(%U) = %v", r, isSpace(r))
 		}
 	}
 }

@@ -130,7 +130,7 @@ func lowerFirst(s string) string {
 
 func TrimLeftSpace(b []byte) []byte {
 	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf && IsSpace(rune(b[i])) {
+	for i < len(b) && b[i] < utf8.RuneSelf && isSpace(rune(b[i])) {
 		i++
 	}
 	if i < len(b) && b[i] >= utf8.RuneSelf {
@@ -387,6 +387,7 @@ func (p *fileParser) node(n Node) *Node {
 
 func (p *fileParser) add(n *Node) {
 	if !p.lowerOnly {
+		n.index = len(p.f.Nodes)
 		p.f.Nodes = append(p.f.Nodes, n)
 	}
 }

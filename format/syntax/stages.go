@@ -136,7 +136,11 @@ type Stages struct {
 	// default, with their values as BuildKit expands them.
 	Args map[string]string
 
-	at map[*Node]place
+	at []place // by Node.index
+	// shells is whether a stage so far has a SHELL instruction.
+	shells bool
+	// byName is the last stage so far of each name.
+	byName map[string]*Stage
 }
 
 type place struct {
@@ -147,8 +151,8 @@ type place struct {
 // NewStages finds the stages of f and the shell in effect at each of its
 // instructions.
 func NewStages(f *File) *Stages {
-	s := &Stages{at: map[*Node]place{}}
-	lex := shell.NewLex(rune(f.Escape))
+	s := &Stages{at: make([]place, len(f.Nodes))}
+	lex := &lazyLex{esc: rune(f.Escape)}
 	env := &argEnv{}
 	var cur *Stage
 	var sh Shell
@@ -167,8 +171,9 @@ func NewStages(f *File) *Stages {
 			sh = cur.start
 		case "shell":
 			sh = sh.set(n)
+			s.shells = s.shells || cur != nil
 		}
-		s.at[n] = place{cur, sh}
+		s.at[n.index] = place{cur, sh}
 		if cur != nil && n != cur.From {
 			cur.Nodes = append(cur.Nodes, n)
 		}
@@ -180,30 +185,28 @@ func NewStages(f *File) *Stages {
 }
 
 // newStage reads the FROM instruction n.
-func (s *Stages) newStage(f *File, n *Node, lex *shell.Lex, env *argEnv) *Stage {
+func (s *Stages) newStage(f *File, n *Node, lex *lazyLex, env *argEnv) *Stage {
 	ln := n.Lowered
 	st := &Stage{Index: len(s.List), From: n}
 	words := ln.Args()
 	if len(words) > 0 {
 		st.Base = words[0]
-		r, err := lex.ProcessWordWithMatches(st.Base, env)
-		st.Image = r.Result
-		st.Unsure = err != nil || len(r.Unmatched) > 0
+		var err error
+		st.Image, st.Unsure, err = lex.expand(st.Base, env)
+		st.Unsure = st.Unsure || err != nil
 	}
 	if len(words) == 3 && strings.EqualFold(words[1], "as") {
 		st.Name = strings.ToLower(words[2])
 	}
 	for _, fl := range ln.Flags {
 		if v, ok := strings.CutPrefix(fl, "--platform="); ok {
-			st.Platform, _, _ = lex.ProcessWord(v, env)
+			st.Platform, _, _ = lex.expand(v, env)
 		}
 	}
 	// BuildKit matches the base, as expanded, against the stage names in
-	// lower case (dispatchStates.addState).
-	for _, e := range s.List {
-		if e.Name != "" && e.Name == st.Image {
-			st.Parent = e
-		}
+	// lower case (dispatchStates.addState): the last stage of that name.
+	if st.Image != "" {
+		st.Parent = s.byName[st.Image]
 	}
 	switch {
 	case f.Escape == '`':
@@ -219,23 +222,17 @@ func (s *Stages) newStage(f *File, n *Node, lex *shell.Lex, env *argEnv) *Stage 
 	if st.Parent != nil {
 		st.start = st.Parent.EndShell()
 		st.start.Windows = st.Windows
-	} else if st.Unsure && s.anyShell() {
+	} else if st.Unsure && s.shells {
 		st.start.Unsure = true
 	}
 	s.List = append(s.List, st)
-	return st
-}
-
-// anyShell reports whether a stage so far has a SHELL instruction.
-func (s *Stages) anyShell() bool {
-	for _, st := range s.List {
-		for _, n := range st.Nodes {
-			if n.Lowered.Keyword() == "shell" {
-				return true
-			}
+	if st.Name != "" {
+		if s.byName == nil {
+			s.byName = map[string]*Stage{}
 		}
+		s.byName[st.Name] = st
 	}
-	return false
+	return st
 }
 
 // WindowsImage reports whether an image name, as FROM gives it after ARG
@@ -258,12 +255,12 @@ func WindowsImage(ref string) bool {
 
 // StageOf returns the stage of the instruction n, or nil before the first
 // FROM.
-func (s *Stages) StageOf(n *Node) *Stage { return s.at[n].stage }
+func (s *Stages) StageOf(n *Node) *Stage { return s.at[n.index].stage }
 
 // ShellAt returns the shell in effect where the instruction n stands: the
 // one that runs a RUN, or that a shell-form CMD or ENTRYPOINT is stored
 // with.
-func (s *Stages) ShellAt(n *Node) Shell { return s.at[n].shell }
+func (s *Stages) ShellAt(n *Node) Shell { return s.at[n.index].shell }
 
 // EndShell returns the shell in effect at the end of the stage: the one a
 // stage built FROM it starts with.
@@ -325,7 +322,7 @@ func (s *Stages) BodyShells(n *Node) []Shell {
 	if n.Lowered == nil {
 		return nil
 	}
-	p := s.at[n]
+	p := s.at[n.index]
 	switch n.Lowered.Keyword() {
 	case "run", "cmd", "entrypoint":
 		return []Shell{p.shell}
@@ -363,13 +360,13 @@ func (e *argEnv) Keys() []string { return e.keys }
 // add takes the words of a global ARG: each NAME=default is expanded with
 // the ARGs before it, as dockerfile2llb does; a NAME without a default
 // leaves any earlier value.
-func (e *argEnv) add(lex *shell.Lex, words []string) {
+func (e *argEnv) add(lex *lazyLex, words []string) {
 	for _, w := range words {
 		k, v, ok := strings.Cut(w, "=")
 		if !ok {
 			continue
 		}
-		v, _, err := lex.ProcessWord(v, e)
+		v, _, err := lex.expand(v, e)
 		if err != nil {
 			continue
 		}
@@ -381,4 +378,74 @@ func (e *argEnv) add(lex *shell.Lex, words []string) {
 		}
 		e.vals[k] = v
 	}
+}
+
+// lazyLex expands words as BuildKit's shell lexer does, making the lexer
+// only for a word that needs it: most words hold no variable, quote or
+// escape, and stand for themselves.
+type lazyLex struct {
+	esc rune
+	lex *shell.Lex
+}
+
+// expand returns word with the ARG defaults env substituted and quotes
+// removed, and whether it names a variable that has no value; err is the
+// lexer's, for a word it rejects.
+func (l *lazyLex) expand(word string, env *argEnv) (string, bool, error) {
+	if !strings.ContainsAny(word, "$'\"\\`") {
+		return word, false, nil
+	}
+	if v, unmatched, ok := simpleExpand(word, env); ok {
+		return v, unmatched, nil
+	}
+	if l.lex == nil {
+		l.lex = shell.NewLex(l.esc)
+	}
+	r, err := l.lex.ProcessWordWithMatches(word, env)
+	return r.Result, len(r.Unmatched) > 0, err
+}
+
+// simpleExpand expands word where its only specials are $NAME and ${NAME}
+// references, which BuildKit's lexer replaces by their values (or by
+// nothing); ok is false for anything else (quotes, escapes, ${NAME:-x}
+// and the like), which the lexer then reads. The lexer is slow, and most
+// FROM lines only name a version: alpine:${ALPINE_VERSION}.
+func simpleExpand(word string, env *argEnv) (v string, unmatched, ok bool) {
+	if strings.ContainsAny(word, "'\"\\`") {
+		return "", false, false
+	}
+	var b strings.Builder
+	for i := 0; i < len(word); {
+		c := word[i]
+		if c != '$' {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		j, braced := i+1, false
+		if j < len(word) && word[j] == '{' {
+			j, braced = j+1, true
+		}
+		k := j
+		for k < len(word) && (word[k] == '_' || 'a' <= word[k] && word[k] <= 'z' || 'A' <= word[k] && word[k] <= 'Z' || k > j && '0' <= word[k] && word[k] <= '9') {
+			k++
+		}
+		if k == j {
+			return "", false, false // $1, $$, ${#x}, a lone $: the lexer's
+		}
+		name := word[j:k]
+		if braced {
+			if k >= len(word) || word[k] != '}' {
+				return "", false, false
+			}
+			k++
+		}
+		if val, found := env.Get(name); found {
+			b.WriteString(val)
+		} else {
+			unmatched = true
+		}
+		i = k
+	}
+	return b.String(), unmatched, true
 }

@@ -3,6 +3,8 @@ package syntax
 import (
 	"strings"
 	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
 func TestWindowsImage(t *testing.T) {
@@ -132,5 +134,32 @@ func TestStages(t *testing.T) {
 	}
 	if st.Args["V"] != "3.19" || st.StageOf(f.Nodes[0]) != nil {
 		t.Errorf("args %v", st.Args)
+	}
+}
+
+// TestSimpleExpand holds the fast path to BuildKit's lexer on the words it
+// takes, and checks that it leaves the others to the lexer.
+func TestSimpleExpand(t *testing.T) {
+	env := &argEnv{}
+	lex := &lazyLex{esc: '\\'}
+	env.add(lex, []string{"A=1", "B=two", "C_3=x", "EMPTY="})
+	for _, w := range []string{
+		"alpine", "alpine:${A}", "$A", "${B}-$A.$C_3", "${NOPE}x", "$NOPE", "a$EMPTY",
+		"$A$B", "${A}${B}", "x$A_y", "$9", "$$", "${A:-d}", "${A", "a$", "'$A'", `\$A`, `"$A"`, "${#A}",
+	} {
+		got, unGot, ok := simpleExpand(w, env)
+		if !ok {
+			continue
+		}
+		lexer := shell.NewLex('\\')
+		r, err := lexer.ProcessWordWithMatches(w, env)
+		if err != nil || r.Result != got || (len(r.Unmatched) > 0) != unGot {
+			t.Errorf("%q: fast path %q (unmatched %v), lexer %q (unmatched %v, err %v)", w, got, unGot, r.Result, r.Unmatched, err)
+		}
+	}
+	for _, w := range []string{"$9", "$$", "${A:-d}", "${A", "a$", "'$A'", `\$A`, `"$A"`, "${#A}"} {
+		if _, _, ok := simpleExpand(w, env); ok {
+			t.Errorf("%q: fast path taken", w)
+		}
 	}
 }

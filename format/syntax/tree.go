@@ -69,6 +69,7 @@ type Node struct {
 	Lowered    *Lowered    // what BuildKit sees; nil when the instruction failed to parse
 
 	joinedText string // the joined text, as the scanner built it
+	index      int    // in File.Nodes
 }
 
 // Joined returns an instruction's text as BuildKit joins its lines, before
