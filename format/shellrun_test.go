@@ -16,7 +16,6 @@ package format_test
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -306,22 +305,12 @@ func srKeys(m map[string]bool) []string {
 func srCorpusBodies(t *testing.T, root string, set *srCaseSet, skips map[string]int) int {
 	files := 0
 	for _, sub := range []string{"valid", "parser-testfiles"} {
-		dir := filepath.Join(root, sub)
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			src, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
+		if _, err := os.Stat(filepath.Join(root, sub)); err != nil {
+			continue
+		}
+		for _, f := range formattest.CorpusFiles(t, sub) {
 			files++
-			rel, _ := filepath.Rel(root, p)
-			srAddFile(t, set, srSourceCorpus, rel, src, skips)
-			return nil
-		})
-		if err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
+			srAddFile(t, set, srSourceCorpus, f.Rel, f.Src, skips)
 		}
 	}
 	return files
