@@ -157,6 +157,10 @@ func sameShell(a, b string, esc byte, posix bool, known parsedShell) bool {
 	if a == b {
 		return true
 	}
+	if posix && (readAsOptions(a) || readAsOptions(b)) {
+		// Options to the shell, not a script: the error quotes them.
+		return false
+	}
 	// Outside quotes and parameter expansions, a run of blanks only
 	// separates words, so texts equal but for the length of such runs run
 	// the same program; that saves parsing the shell in the common case of

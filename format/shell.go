@@ -38,6 +38,7 @@ const (
 	shellHeredoc                          // a here-document the layout does not know
 	shellParse                            // mvdan.cc/sh does not parse it (as bash)
 	shellDialect                          // dash, bash and busybox ash read it differently
+	shellOptions                          // begins with - or +: sh -c reads it as options
 	shellUnsupported                      // a construct the layout does not handle (mksh, zsh forms)
 	shellUncovered                        // the tokens do not account for every byte (a walker gap)
 	shellPanic                            // the parser or the walker panicked
@@ -53,6 +54,7 @@ var layoutOutcomeNames = [numLayoutOutcomes]string{
 	"a here-document the layout does not know",
 	"does not parse as shell",
 	"dash, bash and busybox ash read it differently",
+	"begins with - or +, which sh -c reads as options",
 	"unsupported shell construct",
 	"tokens do not cover the text",
 	"panic in the shell layout",
@@ -262,6 +264,16 @@ func dialectDiffers(body string) bool {
 	return false
 }
 
+// readAsOptions reports whether a shell-form body begins, past its blanks,
+// with - or +. BuildKit runs it as sh -c's last argument, and dash, bash and
+// busybox ash all read such an argument as more options (dash -c '+&x'
+// fails with "Illegal option -&"), never as a script; the error they print
+// quotes it, so no byte of it may change.
+func readAsOptions(body string) bool {
+	body = strings.TrimLeft(body, " \t")
+	return body != "" && (body[0] == '-' || body[0] == '+')
+}
+
 // isBash reports whether a SHELL program is bash.
 func isBash(prog string) bool {
 	if i := strings.LastIndexAny(prog, `/\`); i >= 0 {
@@ -302,6 +314,10 @@ func (p *printer) shellPlan(text string, a, b int) (plan *shellPlan) {
 		// sh -c stops reading at a NUL byte, where the shell parser reads
 		// on: what it sees is not what runs.
 		r = shellParse
+		return nil
+	}
+	if readAsOptions(body) {
+		r = shellOptions
 		return nil
 	}
 	if !s.ctx.bash[n] && dialectDiffers(body) {
