@@ -163,9 +163,9 @@ func (s *lspServer) request(method string, params json.RawMessage) (result any, 
 		s.shutdown = true
 		return nil, nil
 	case "textDocument/formatting":
-		return s.formatting(params)
+		return s.formatting(params, false)
 	case "textDocument/rangeFormatting":
-		return s.rangeFormatting(params)
+		return s.formatting(params, true)
 	case "textDocument/codeAction":
 		return s.codeAction(params)
 	}
@@ -365,34 +365,18 @@ type formattingOptions struct {
 	InsertSpaces bool `json:"insertSpaces"`
 }
 
-type documentFormattingParams struct {
-	TextDocument textDocumentIdentifier `json:"textDocument"`
-	Options      formattingOptions      `json:"options"`
-}
-
+// documentRangeFormattingParams are the params of both formatting
+// requests; textDocument/formatting has no range.
 type documentRangeFormattingParams struct {
 	TextDocument textDocumentIdentifier `json:"textDocument"`
 	Range        lspRange               `json:"range"`
 	Options      formattingOptions      `json:"options"`
 }
 
-func (s *lspServer) formatting(params json.RawMessage) (any, *rpcError) {
-	var p documentFormattingParams
-	if err := unmarshalParams(params, &p); err != nil {
-		return nil, err
-	}
-	d, rerr := s.doc(p.TextDocument.URI)
-	if rerr != nil {
-		return nil, rerr
-	}
-	out, ok, rerr := s.format(d, p.Options)
-	if rerr != nil || !ok {
-		return []textEdit{}, rerr
-	}
-	return lineEdits(newLineIndex(d.text, s.enc), out), nil
-}
-
-func (s *lspServer) rangeFormatting(params json.RawMessage) (any, *rpcError) {
+// formatting answers textDocument/formatting, and with ranged
+// textDocument/rangeFormatting: the edits that format the document, or,
+// ranged, only the instructions the range touches.
+func (s *lspServer) formatting(params json.RawMessage, ranged bool) (any, *rpcError) {
 	var p documentRangeFormattingParams
 	if err := unmarshalParams(params, &p); err != nil {
 		return nil, err
@@ -406,6 +390,9 @@ func (s *lspServer) rangeFormatting(params json.RawMessage) (any, *rpcError) {
 		return []textEdit{}, rerr
 	}
 	x := newLineIndex(d.text, s.enc)
+	if !ranged {
+		return lineEdits(x, out), nil
+	}
 	from, to := x.offset(p.Range.Start), x.offset(p.Range.End)
 	if to < from {
 		from, to = to, from
