@@ -36,6 +36,17 @@ func (w Warning) String() string {
 	return fmt.Sprintf("%d:%d: %s", w.Line, w.Col, w.Msg)
 }
 
+// Warnings returns the warnings that Format gives src, without formatting
+// it: the file's escape hatches are all they depend on. A file BuildKit
+// rejects has none.
+func Warnings(src []byte) []Warning {
+	f := syntax.Parse(src)
+	if f.Err != nil {
+		return nil
+	}
+	return readHatches(f).warnings
+}
+
 // Source formats a whole Dockerfile. It returns an *Error, and no output,
 // for a file BuildKit's parser rejects. An empty file or one of comments only
 // is formatted, not rejected.

@@ -70,6 +70,9 @@ func FuzzFormat(f *testing.F) {
 				t.Errorf("warning %q out of place or order (%d lines)", w, lines)
 			}
 		}
+		if ws := format.Warnings(src); !slices.Equal(ws, res.Warnings) {
+			t.Fatalf("Warnings differs from Format(...).Warnings:\n%q\n%q", ws, res.Warnings)
+		}
 		res2, err := format.Format(res.Out, opts)
 		if err != nil {
 			t.Fatalf("formatting the output fails: %v; output:\n%q", err, res.Out)

@@ -184,6 +184,9 @@ func runGolden(t *testing.T, path string) {
 	if !slices.Equal(warnings, c.warnings) {
 		t.Errorf("warnings:\n got %q\nwant %q", warnings, c.warnings)
 	}
+	if ws := format.Warnings(c.in); !slices.Equal(ws, res.Warnings) {
+		t.Errorf("Warnings differs from Format(...).Warnings: %q", ws)
+	}
 	if src, err := format.Source(c.in, c.opts); err != nil || !bytes.Equal(src, res.Out) {
 		t.Errorf("Source differs from Format(...).Out: %q, %v", src, err)
 	}

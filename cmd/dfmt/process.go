@@ -142,9 +142,7 @@ func (c *config) process(j *job) {
 		// The refactors may have moved lines: the warnings must name the
 		// lines of the file as the author has it. (A refactor leaves
 		// comments alone, so the warnings are the same ones.)
-		if orig, err := formatSource(src, opts); err == nil {
-			warnings = orig.Warnings
-		}
+		warnings = format.Warnings(src)
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(&warnBuf, "%s:%d:%d: warning: %s\n", j.path, w.Line, w.Col, w.Msg)
