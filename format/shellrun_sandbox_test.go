@@ -291,13 +291,29 @@ type srRecord struct {
 
 // same reports whether two runs did the same: the same exit status, files
 // and stubs, the same standard output, and the same standard error up to
-// the order of its bytes (see srCanonErr).
+// the order of its bytes (see srCanonErr), both but for the body's own
+// text as bash shows it (see srCanonOut).
 func (r srRecord) same(o srRecord) bool {
-	if r.RC != o.RC || r.Files != o.Files || r.Cov != o.Cov || !bytes.Equal(r.Out, o.Out) {
+	if r.RC != o.RC || r.Files != o.Files || r.Cov != o.Cov {
+		return false
+	}
+	if !bytes.Equal(r.Out, o.Out) && !bytes.Equal(srCanonOut(r.Out), srCanonOut(o.Out)) {
 		return false
 	}
 	return bytes.Equal(r.Err, o.Err) || srCanonErr(r.Err) == srCanonErr(o.Err)
 }
+
+// srCanonOut is a run's output without the value of BASH_EXECUTION_STRING,
+// bash's copy of the text after -c, which set and declare -p print on a
+// line of its own ($'...' quoting keeps it to one): that text is what
+// formatting changes, not what it runs, as with the source line bash
+// quotes after a syntax error (srCanonErr).
+func srCanonOut(out []byte) []byte {
+	return srExecString.ReplaceAll(out, []byte("${1}BASH_EXECUTION_STRING=…"))
+}
+
+// srExecString matches the line that shows BASH_EXECUTION_STRING's value.
+var srExecString = regexp.MustCompile(`(?m)^(declare -- )?BASH_EXECUTION_STRING=.*$`)
 
 // srCanonErr is the bytes of a run's standard error, sorted. The stages of
 // a pipeline start at once and print their -x trace lines in any order,
@@ -309,7 +325,7 @@ func (r srRecord) same(o srRecord) bool {
 // (sh: -c: line 1: `...'), which shows the white space that formatting
 // changes; the error itself, on the line before, stays.
 func srCanonErr(err []byte) string {
-	err = srBashQuote.ReplaceAll(err, []byte("$1`…'"))
+	err = srBashQuote.ReplaceAll(srCanonOut(err), []byte("$1`…'"))
 	c := bytes.Clone(err)
 	slices.Sort(c)
 	return string(c)

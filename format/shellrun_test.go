@@ -575,14 +575,17 @@ func srShortList(xs []string, n int) []string {
 // TestShellRunCatches shows that the comparison catches what formatting
 // could break, and passes what it may change: a body whose quoted blanks
 // are collapsed differs under every shell, one whose blanks outside quotes
-// are does not.
+// are does not, nor one that prints every variable, bash's copy of the
+// body's own text among them (srCanonOut).
 func TestShellRunCatches(t *testing.T) {
 	h := newShellRunHarness(t)
 	broken := &srCase{Source: srSourceKnown, Places: []string{"broken"},
 		Body: srBody{Before: `A="a  b" && echo "$A" >/tmp/x`, After: `A="a b" && echo "$A" >/tmp/x`, Workdir: "/"}}
 	fine := &srCase{Source: srSourceKnown, Places: []string{"fine"},
 		Body: srBody{Before: "A=1  &&\techo   \"$A\" |  cat", After: "A=1 && echo \"$A\" | cat", Workdir: "/"}}
-	diffs := srRun(t, h, []*srCase{broken, fine})
+	self := &srCase{Source: srSourceKnown, Places: []string{"self"},
+		Body: srBody{Before: "A='a  b'  &&  set  #", After: "A='a  b' && set #", Workdir: "/"}}
+	diffs := srRun(t, h, []*srCase{broken, fine, self})
 	got := map[string]int{}
 	for _, d := range diffs {
 		if d.flaky {
@@ -590,8 +593,8 @@ func TestShellRunCatches(t *testing.T) {
 		}
 		got[d.c.Places[0]]++
 	}
-	if got["broken"] != len(shellRunShells) || got["fine"] != 0 {
-		t.Errorf("differences by body: %v; want broken under every shell, fine under none", got)
+	if got["broken"] != len(shellRunShells) || got["fine"] != 0 || got["self"] != 0 {
+		t.Errorf("differences by body: %v; want broken under every shell, fine and self under none", got)
 	}
 }
 
