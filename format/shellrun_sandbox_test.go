@@ -46,6 +46,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -488,6 +489,7 @@ func (h *srHarness) runBatch(dir string, binds []string, jobs []srJob, res []srR
 	// sandbox that hangs outside them.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(jobs)*6*(h.timeout+5))*time.Second)
 	defer cancel()
+	srCloseOnExec()
 	cmd := exec.CommandContext(ctx, h.tools["bwrap"], args...)
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
@@ -520,6 +522,20 @@ func (h *srHarness) runBatch(dir string, binds []string, jobs []srJob, res []srR
 		return fmt.Errorf("shell harness: sandbox of %d bodies: %s: %s", len(jobs), srShorten(strings.Join(errs, "; "), 1000), srShorten(stderr.String(), 2000))
 	}
 	return os.RemoveAll(dir)
+}
+
+// srCloseOnExec marks every file descriptor of the process above standard
+// error close-on-exec, so that no sandbox inherits one. Go opens its own
+// so, but not those the process inherited: a fuzzing worker talks to the
+// coordinator through descriptors 3 and 4, and a body that wrote to them
+// ("echo x >&4") broke the fuzzing run, where it must only fail itself.
+func srCloseOnExec() {
+	ents, _ := os.ReadDir("/proc/self/fd")
+	for _, e := range ents {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			syscall.CloseOnExec(fd)
+		}
+	}
 }
 
 // srListTree lists what a run left in its tree: every path but .sr, its
@@ -695,7 +711,8 @@ func srRunEnv(env []string) []string {
 // TestShellRun relies on: commands, named or by path, run the stub and
 // touch nothing; builtins still run; a body's writes succeed and vanish;
 // $$ and $RANDOM are the same in every run; the stage's environment is
-// set; and a body that never ends is stopped.
+// set; a body that never ends is stopped; and the process's own
+// descriptors stay out of reach.
 func TestShellRunSandbox(t *testing.T) {
 	h := newShellRunHarness(t)
 	h.timeout = 1
@@ -717,6 +734,15 @@ func TestShellRunSandbox(t *testing.T) {
 		{Before: "set +x; while :; do :; done", After: "set +x; while :; do :; done", Env: srRunEnv(nil)},
 		{Before: "cat /etc/x; ls /etc", After: "cat /etc/x; ls /etc", Env: srRunEnv(nil)},
 	}
+	// A descriptor the process holds without close-on-exec, as a fuzzing
+	// worker holds its pipes to the coordinator, stays out of the bodies.
+	leak, err := syscall.Dup(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(leak)
+	leakBody := fmt.Sprintf("echo leaked >&%d", leak)
+	jobs = append(jobs, srJob{Before: leakBody, After: leakBody, Env: srRunEnv(nil)})
 	names := []string{"apt-get", "rm", "cat", "ls", "configure", "run"}
 	res := h.run(t, jobs, names, []string{"src"})
 
@@ -754,6 +780,11 @@ func TestShellRunSandbox(t *testing.T) {
 		}
 		if got := res[1][s][0].RC; got != "137" {
 			t.Errorf("%s: a body that loops exited %q, want 137 (killed at the time limit of %ds)", sh, got, h.timeout)
+		}
+		// dash reads only one digit as a descriptor: a larger one is a
+		// syntax error to it, whatever is open.
+		if r := res[3][s][0]; r.RC == "0" && (leak < 10 || sh != "dash") {
+			t.Errorf("%s: a body wrote to descriptor %d of the test process: %s%s", sh, leak, r.Out, r.Err)
 		}
 		// The next run starts from a fresh tree: /etc/x is gone.
 		if out := string(res[2][s][0].Out) + string(res[2][s][0].Err); !strings.Contains(out, "@stub /usr/local/sbin/cat [/etc/x]") || strings.Contains(res[2][s][0].Files, "etc/x ") {
