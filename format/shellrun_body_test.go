@@ -305,6 +305,9 @@ type srStatic struct {
 	Prep  srPrep
 	// Tops are the top-level folders (and usr/X) that the body names.
 	Tops []string
+	// Async says that the body before or after runs a command in the
+	// background (& or coproc): what it prints races with what follows.
+	Async bool
 }
 
 // srNameToken finds the words of a text that could name a command.
@@ -379,6 +382,10 @@ func srAnalyze(texts []string, env []string, wd string) srStatic {
 		}
 		sh.Walk(f, func(node sh.Node) bool {
 			switch x := node.(type) {
+			case *sh.Stmt:
+				st.Async = st.Async || x.Background || x.Coprocess
+			case *sh.CoprocClause:
+				st.Async = true
 			case *sh.CallExpr:
 				if len(x.Args) == 0 {
 					if len(x.Assigns) > 0 && x.Assigns[0].Name != nil {
