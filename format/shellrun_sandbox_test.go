@@ -17,7 +17,9 @@ package format_test
 //     fresh tmpfs on /.w, to which the usual top-level folders (/etc, /tmp,
 //     /root, /usr/local, ...) are symbolic links, so that a body's writes
 //     succeed, start from nothing and vanish with the run; and the body's
-//     shell gets the same pid ($$) in every run.
+//     shell gets the same pid ($$) in every run. What a run writes outside
+//     /.w (in /, /dev or /dev/shm) is recorded and removed after it (see
+//     srDriverHead).
 //
 // The stub is one shell script, linked under every name a body could run:
 // it prints its path and arguments on stdout, copies what it is given on a
@@ -471,7 +473,7 @@ func (h *srHarness) runBatch(dir string, binds []string, jobs []srJob, res []srR
 		}
 	}
 	var driver strings.Builder
-	driver.WriteString("B=/.sr/bb/busybox\n")
+	driver.WriteString(srDriverHead)
 	for i, j := range jobs {
 		script := srRunScript(j, h.timeout)
 		if err := os.WriteFile(filepath.Join(in, fmt.Sprintf("c%d.sh", i)), []byte(script), 0o644); err != nil {
@@ -484,6 +486,7 @@ func (h *srHarness) runBatch(dir string, binds []string, jobs []srJob, res []srR
 					return err
 				}
 				fmt.Fprintf(&driver, "$B unshare -U -r -m -p -f /.sr/bb/busybox sh /.sr/in/c%d.sh %s %s %d\n", i, sh, v, i)
+				fmt.Fprintf(&driver, "sweep /.sr/out/%d.%s.%s.left\n", i, sh, v)
 			}
 		}
 	}
@@ -523,6 +526,9 @@ func (h *srHarness) runBatch(dir string, binds []string, jobs []srJob, res []srR
 				cov, _ := os.ReadFile(filepath.Join(tree, ".sr", "cov"))
 				r.Cov = srSortLines(string(cov))
 				r.Files = srListTree(tree)
+				if left, _ := os.ReadFile(base + ".left"); len(left) > 0 {
+					r.Files += "outside the tree:\n" + srSortLines(string(left))
+				}
 				res[i][s][v] = r
 			}
 		}
@@ -532,6 +538,43 @@ func (h *srHarness) runBatch(dir string, binds []string, jobs []srJob, res []srR
 	}
 	return os.RemoveAll(dir)
 }
+
+// srDriverHead begins the driver script of a sandbox. The folders that the
+// runs of a sandbox share and a body can write to, /, /dev and /dev/shm of
+// its tmpfs, are swept after each run (sweep FILE): what a run added there
+// is recorded in FILE, a checksum for a file, and removed, so that the
+// next run starts from what the sandbox started with. (A body's builtins
+// only make files, by redirection; every command that could do more is a
+// stub.) Without it, "*>00" at / saw the file 00 that the run before
+// formatting had left, after formatting.
+const srDriverHead = `B=/.sr/bb/busybox
+keep() {
+	$B mkdir "$2" || exit 1
+	for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+		{ [ -e "$e" ] || [ -L "$e" ]; } && : >"$2/${e##*/}"
+	done
+}
+sweepin() {
+	for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+		{ [ -e "$e" ] || [ -L "$e" ]; } || continue
+		[ -e "$2/${e##*/}" ] && continue
+		if [ -f "$e" ] && ! [ -L "$e" ]; then
+			$B md5sum "$e"
+		else
+			echo "$e (not a regular file)"
+		fi >>"$3"
+		$B rm -rf "$e"
+	done
+}
+sweep() {
+	sweepin /dev/shm /.sr/out/.kept-shm "$1"
+	sweepin /dev /.sr/out/.kept-dev "$1"
+	sweepin "" /.sr/out/.kept-root "$1"
+}
+keep /dev/shm /.sr/out/.kept-shm
+keep /dev /.sr/out/.kept-dev
+keep "" /.sr/out/.kept-root
+`
 
 // srCloseOnExec marks every file descriptor of the process above standard
 // error close-on-exec, so that no sandbox inherits one. Go opens its own
@@ -752,6 +795,11 @@ func TestShellRunSandbox(t *testing.T) {
 	defer syscall.Close(leak)
 	leakBody := fmt.Sprintf("echo leaked >&%d", leak)
 	jobs = append(jobs, srJob{Before: leakBody, After: leakBody, Env: srRunEnv(nil)})
+	// Files a run writes beside the tree, at / (the default working
+	// folder), in /dev and /dev/shm, are recorded, and the next run of the
+	// same sandbox does not see them.
+	shared := "for f in /left /dev/left /dev/shm/left; do read x <$f && echo \"saw $f\"; echo one >$f; done"
+	jobs = append(jobs, srJob{Before: shared, After: shared, Env: srRunEnv(nil)})
 	names := []string{"apt-get", "rm", "cat", "ls", "configure", "run"}
 	res := h.run(t, jobs, names, []string{"src"})
 
@@ -794,6 +842,17 @@ func TestShellRunSandbox(t *testing.T) {
 		// syntax error to it, whatever is open.
 		if r := res[3][s][0]; r.RC == "0" && (leak < 10 || sh != "dash") {
 			t.Errorf("%s: a body wrote to descriptor %d of the test process: %s%s", sh, leak, r.Out, r.Err)
+		}
+		for v := range srVersions {
+			r := res[4][s][v]
+			if strings.Contains(string(r.Out), "saw") {
+				t.Errorf("%s: a run saw what an earlier one left beside its tree:\n%s", sh, r.Out)
+			}
+			for _, f := range []string{"  /left\n", "  /dev/left\n", "  /dev/shm/left\n"} {
+				if !strings.Contains(r.Files, f) {
+					t.Errorf("%s: the run's file list lacks %q:\n%s", sh, f, r.Files)
+				}
+			}
 		}
 		// The next run starts from a fresh tree: /etc/x is gone.
 		if out := string(res[2][s][0].Out) + string(res[2][s][0].Err); !strings.Contains(out, "@stub /usr/local/sbin/cat [/etc/x]") || strings.Contains(res[2][s][0].Files, "etc/x ") {
