@@ -273,6 +273,9 @@ type srJob struct {
 	// Tops are the top-level folders (and usr/X) the body names, made
 	// writable with the standard ones (srStdTops).
 	Tops []string
+	// AfterFirst runs the text after formatting before the text before,
+	// under each shell (see srRun).
+	AfterFirst bool
 }
 
 // srPrep is what a run's file system holds before the body starts, so
@@ -481,7 +484,11 @@ func (h *srHarness) runBatch(dir string, binds []string, jobs []srJob, res []srR
 		}
 		jobTops := srTops(j.Tops)
 		for _, sh := range shellRunShells {
-			for _, v := range srVersions {
+			versions := srVersions
+			if j.AfterFirst {
+				versions = []string{srVersions[1], srVersions[0]}
+			}
+			for _, v := range versions {
 				if err := srTree(filepath.Join(trees, fmt.Sprintf("%d.%s.%s", i, sh, v)), j, jobTops); err != nil {
 					return err
 				}
