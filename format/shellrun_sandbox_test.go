@@ -842,7 +842,7 @@ func TestShellRunSandbox(t *testing.T) {
 		if r.RC != "0" {
 			t.Errorf("%s: the probe exited %q, want 0", sh, r.RC)
 		}
-		if got := res[1][s][0].RC; got != "137" {
+		if got := res[1][s][0].RC; got != srKilled {
 			t.Errorf("%s: a body that loops exited %q, want 137 (killed at the time limit of %ds)", sh, got, h.timeout)
 		}
 		// dash reads only one digit as a descriptor: a larger one is a

@@ -121,6 +121,10 @@ type srDiff struct {
 	why   string // how, for a flaky one
 }
 
+// srKilled is the exit status of a run stopped at the time limit
+// (timeout -s KILL).
+const srKilled = "137"
+
 // srReruns is how many more times a body that differs is run.
 const srReruns = 3
 
@@ -219,8 +223,12 @@ func srKnown(d srDiff) int {
 
 // srRun runs cases in the sandbox of h, keeps their records, and returns
 // their differences. A body that differs is run again: if a run of it
-// differs from its first, the difference is marked flaky.
-func srRun(tb testing.TB, h *srHarness, cases []*srCase) []srDiff {
+// differs from its first, the difference is marked flaky. A difference
+// between two runs that were both stopped at the time limit is marked
+// flaky at once: each stopped at its own point. With a deadline (not
+// zero), reruns that would end past it are not made, and the differences
+// they would have settled are marked flaky too.
+func srRun(tb testing.TB, h *srHarness, cases []*srCase, deadline time.Time) []srDiff {
 	tb.Helper()
 	// The stubs and the top-level folders are those of all cases, the same
 	// for every run, reruns included: a glob of / sees the same folders.
@@ -244,17 +252,26 @@ func srRun(tb testing.TB, h *srHarness, cases []*srCase) []srDiff {
 		}
 		return h.run(tb, jobs, srKeys(names), srKeys(tops))
 	}
+	start := time.Now()
 	res := run(cases, false)
+	took := time.Since(start)
 	var diffs []srDiff
 	var again []*srCase
 	for i, c := range cases {
 		c.Res = res[i]
 		differs := false
 		for s := range shellRunShells {
-			if !c.Res[s][0].same(c.Res[s][1], c.Static.Async) {
-				diffs = append(diffs, srDiff{c: c, shell: s, b: c.Res[s][0], a: c.Res[s][1]})
+			b, a := c.Res[s][0], c.Res[s][1]
+			if b.same(a, c.Static.Async) {
+				continue
+			}
+			d := srDiff{c: c, shell: s, b: b, a: a}
+			if b.RC == srKilled && a.RC == srKilled {
+				d.flaky, d.why = true, "both runs were stopped at the time limit, each where it had got to"
+			} else {
 				differs = true
 			}
+			diffs = append(diffs, d)
 		}
 		if differs {
 			again = append(again, c)
@@ -270,6 +287,14 @@ func srRun(tb testing.TB, h *srHarness, cases []*srCase) []srDiff {
 	// after.
 	for k := range srReruns {
 		if len(again) == 0 {
+			break
+		}
+		if !deadline.IsZero() && time.Now().Add(took).After(deadline) {
+			for i := range diffs {
+				if d := &diffs[i]; !d.flaky {
+					d.flaky, d.why = true, fmt.Sprintf("not run again: no time left (%d of %d reruns made)", k, srReruns)
+				}
+			}
 			break
 		}
 		res2 := run(again, k%2 == 0)
@@ -457,7 +482,7 @@ func TestShellRun(t *testing.T) {
 	goldens := srGoldenBodies(t, &set, skips)
 	prepared := time.Since(start)
 
-	diffs := srRun(t, h, set.list)
+	diffs := srRun(t, h, set.list, time.Time{})
 	elapsed := time.Since(start)
 
 	// The figures.
@@ -478,7 +503,7 @@ func TestShellRun(t *testing.T) {
 		stubs := 0
 		for _, c := range set.list {
 			for v := range srVersions {
-				if rc := c.Res[s][v].RC; rc == "137" || rc == "" {
+				if rc := c.Res[s][v].RC; rc == srKilled || rc == "" {
 					killed = append(killed, c.Places[0])
 				}
 				stubs += strings.Count(c.Res[s][v].Cov, "\n")
@@ -588,7 +613,7 @@ func TestShellRunCatches(t *testing.T) {
 		Body: srBody{Before: "A=1  &&\techo   \"$A\" |  cat", After: "A=1 && echo \"$A\" | cat", Workdir: "/"}}
 	self := &srCase{Source: srSourceKnown, Places: []string{"self"},
 		Body: srBody{Before: "A='a  b'  &&  set  #", After: "A='a  b' && set #", Workdir: "/"}}
-	diffs := srRun(t, h, []*srCase{broken, fine, self})
+	diffs := srRun(t, h, []*srCase{broken, fine, self}, time.Time{})
 	got := map[string]int{}
 	for _, d := range diffs {
 		if d.flaky {
