@@ -326,7 +326,7 @@ func FuzzShellRun(f *testing.F) {
 		f.Add(k.Body + "\n")
 	}
 	h := newShellRunHarness(f)
-	h.timeout = 1
+	h.timeout = 800 * time.Millisecond
 	f.Fuzz(func(t *testing.T, body string) {
 		if len(body) > srFuzzMax {
 			return

@@ -62,8 +62,8 @@ var shellRunShells = []string{"dash", "bash", "busybox"}
 // (and coreutils, which every Debian has, its timeout).
 const shellRunPackages = "dash bash busybox bubblewrap"
 
-// shellRunTimeout is the time limit of one run of one body, in seconds.
-const shellRunTimeout = 5
+// shellRunTimeout is the time limit of one run of one body.
+const shellRunTimeout = 5 * time.Second
 
 // shellRunOutLimit caps what one run's output may reach (bytes), against a
 // body that loops printing.
@@ -114,7 +114,7 @@ type srHarness struct {
 	dir     string            // host folder of the runs
 	tools   map[string]string // "dash", "bash", "busybox", "bwrap": their paths
 	libArgs []string          // bwrap arguments that bring the shells' libraries
-	timeout int               // the time limit of one run, seconds
+	timeout time.Duration     // the time limit of one run
 	seq     int               // runs made, for folder names
 	mu      sync.Mutex
 }
@@ -506,7 +506,7 @@ func (h *srHarness) runBatch(dir string, binds []string, jobs []srJob, res []srR
 		"/.sr/bb/busybox", "sh", "/.sr/in/driver.sh")
 	// Every run has its own time limit; this one only guards against a
 	// sandbox that hangs outside them.
-	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(jobs)*6*(h.timeout+5))*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(jobs)*6)*(h.timeout+5*time.Second))
 	defer cancel()
 	srCloseOnExec()
 	cmd := exec.CommandContext(ctx, h.tools["bwrap"], args...)
@@ -704,7 +704,7 @@ func srTree(dir string, j srJob, tops []string) error {
 // namespaces with the arguments SHELL VERSION INDEX: it mounts the run's
 // file tree on /.w, runs the body of VERSION under SHELL with a time limit,
 // and writes its output and exit status to /.sr/out/INDEX.SHELL.VERSION.*.
-func srRunScript(j srJob, timeout int) string {
+func srRunScript(j srJob, timeout time.Duration) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	w("B=/.sr/bb/busybox\no=/.sr/out/$3.$1.$2\n")
@@ -728,21 +728,43 @@ func srRunScript(j srJob, timeout int) string {
 	w("*.b) s=%s ;;\n", srQuote(j.Before))
 	w("*.a) s=%s ;;\n", srQuote(j.After))
 	w("esac\n")
-	// The output file is capped by the file size limit (ulimit -f, in
-	// blocks of 512 bytes), which stops a body that loops printing. The
-	// time limit is coreutils' timeout: busybox's leaves a watcher process
+	// The body writes its output into two pipes, each read to its file by
+	// a cat: a job the body leaves running in the background holds them
+	// open, so waiting for the cats waits for it too. Without that, it
+	// would be killed as this script, its namespace's first process,
+	// ends, and whether it had printed by then would be a race. The cats
+	// are stopped once the body's time limit, counted from its start, has
+	// passed (and a little more, for a body stopped there to leave all it
+	// printed). The processes are made in the same order in every run, so
+	// that the body's shell has the same pid ($$).
+	// The output files, and the files the body writes, are capped by the
+	// file size limit (ulimit -f, in blocks of 512 bytes), which stops a
+	// body that loops printing: the cat is stopped, and the body with it,
+	// by a broken pipe. The time
+	// limit is coreutils' timeout: busybox's leaves a watcher process
 	// behind for up to a second, holding the output open.
 	// The body's environment is the job's alone: the subshell unexports
 	// what the driver's shell has and exports the job's (those whose names
 	// the shell takes; the shells would drop the others).
+	cs := int(timeout / (10 * time.Millisecond)) // hundredths of a second
+	w("$B mkfifo /.w/.sr/fo /.w/.sr/fe || exit 1\n")
+	w("( ulimit -f %d; exec $B cat ) </.w/.sr/fo >$o.out & r1=$!\n", shellRunOutLimit/512)
+	w("( ulimit -f %d; exec $B cat ) </.w/.sr/fe >$o.err & r2=$!\n", shellRunOutLimit/512)
+	w("read t0 _ </proc/uptime\n")
 	w("( ulimit -f %d; unset PATH PWD OLDPWD SHLVL\n", shellRunOutLimit/512)
 	for _, e := range j.Env {
 		if k, _, _ := strings.Cut(e, "="); srVarName.MatchString(k) {
 			w("export %s\n", srQuote(e))
 		}
 	}
-	w("exec /.sr/timeout -s KILL %d /.sr/$1/sh -xc \"$s\" ) </dev/null >$o.out 2>$o.err\n", timeout)
+	w("exec /.sr/timeout -s KILL %d.%02d /.sr/$1/sh -xc \"$s\" ) </dev/null >/.w/.sr/fo 2>/.w/.sr/fe\n", cs/100, cs%100)
 	w("echo $? >$o.rc\n")
+	w("read t1 _ </proc/uptime\n")
+	w("d=$((%d + 20 - ${t1%%.*}${t1#*.} + ${t0%%.*}${t0#*.}))\n", cs)
+	w("[ $d -gt 0 ] || d=1\n")
+	w("( $B sleep $((d / 100)).$((d %% 100 / 10))$((d %% 10)); kill $r1 $r2 ) 2>/dev/null & k=$!\n")
+	w("wait $r1 $r2\n")
+	w("kill $k 2>/dev/null\n")
 	return b.String()
 }
 
@@ -770,11 +792,12 @@ func srRunEnv(env []string) []string {
 // TestShellRun relies on: commands, named or by path, run the stub and
 // touch nothing; builtins still run; a body's writes succeed and vanish;
 // $$ and $RANDOM are the same in every run; the stage's environment is
-// set; a body that never ends is stopped; and the process's own
-// descriptors stay out of reach.
+// set; a body that never ends is stopped; a job it leaves in the
+// background runs to its end; and the process's own descriptors stay out
+// of reach.
 func TestShellRunSandbox(t *testing.T) {
 	h := newShellRunHarness(t)
-	h.timeout = 1
+	h.timeout = time.Second
 	canary := filepath.Join(t.TempDir(), "canary")
 	if err := os.WriteFile(canary, []byte("still here\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -807,6 +830,8 @@ func TestShellRunSandbox(t *testing.T) {
 	// same sandbox does not see them.
 	shared := "for f in /left /dev/left /dev/shm/left; do read x <$f && echo \"saw $f\"; echo one >$f; done"
 	jobs = append(jobs, srJob{Before: shared, After: shared, Env: srRunEnv(nil)})
+	// A job left in the background as the body ends runs to its end.
+	jobs = append(jobs, srJob{Before: "ls /etc &", After: "ls /etc &", Env: srRunEnv(nil)})
 	names := []string{"apt-get", "rm", "cat", "ls", "configure", "run"}
 	res := h.run(t, jobs, names, []string{"src"})
 
@@ -843,7 +868,7 @@ func TestShellRunSandbox(t *testing.T) {
 			t.Errorf("%s: the probe exited %q, want 0", sh, r.RC)
 		}
 		if got := res[1][s][0].RC; got != srKilled {
-			t.Errorf("%s: a body that loops exited %q, want 137 (killed at the time limit of %ds)", sh, got, h.timeout)
+			t.Errorf("%s: a body that loops exited %q, want 137 (killed at the time limit of %v)", sh, got, h.timeout)
 		}
 		// dash reads only one digit as a descriptor: a larger one is a
 		// syntax error to it, whatever is open.
@@ -859,6 +884,11 @@ func TestShellRunSandbox(t *testing.T) {
 				if !strings.Contains(r.Files, f) {
 					t.Errorf("%s: the run's file list lacks %q:\n%s", sh, f, r.Files)
 				}
+			}
+		}
+		for v := range srVersions {
+			if r := res[5][s][v]; !strings.Contains(string(r.Out), "@stub /usr/local/sbin/ls [/etc]") {
+				t.Errorf("%s: a job left in the background did not run to its end:\n%s%s", sh, r.Out, r.Err)
 			}
 		}
 		// The next run starts from a fresh tree: /etc/x is gone.

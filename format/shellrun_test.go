@@ -509,7 +509,7 @@ func TestShellRun(t *testing.T) {
 				stubs += strings.Count(c.Res[s][v].Cov, "\n")
 			}
 		}
-		fmt.Fprintf(&rep, "  %s: %d stubs run; %d runs stopped at the time limit (%ds) or killed", shn, stubs, len(killed), h.timeout)
+		fmt.Fprintf(&rep, "  %s: %d stubs run; %d runs stopped at the time limit (%v) or killed", shn, stubs, len(killed), h.timeout)
 		if len(killed) > 0 {
 			fmt.Fprintf(&rep, ": %s", strings.Join(srShortList(killed, 4), "; "))
 		}
